@@ -1,0 +1,97 @@
+/**
+ * The app factory: builds the Hono app from a config object. No runtime-specific code here; the entries
+ * (index.ts, bun.ts, worker.ts) pass the config, and optionally a faster upstream client.
+ */
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { gatewayAuth } from './auth.js';
+import { handleChat } from './chat.js';
+import type { Config } from './config.js';
+import { GatewayError, errorResponse } from './errors.js';
+import { createLogger, type LogSink, type RequestLog } from './log.js';
+import { listModels } from './models.js';
+import { redact, type UpstreamFetch } from './upstream.js';
+
+export interface AppOptions {
+  /** The upstream HTTP client; defaults to the platform's `fetch`. */
+  fetch?: UpstreamFetch;
+  /** Public-by-default runtimes (Workers): refuse `/v1/*` unless a gateway key is set or the operator opted out. */
+  refuseWithoutGatewayKey?: boolean;
+  /** Where log lines go; defaults to stderr. */
+  logSink?: LogSink;
+}
+
+type Env = { Variables: { log: RequestLog; started: number; deferLog: boolean } };
+
+const REQUEST_ID = /^[\x21-\x7e]{1,200}$/;
+
+export function createApp(config: Config, options: AppOptions = {}) {
+  const logger = createLogger(config.log, options.logSink);
+  const deps = {
+    config,
+    logger,
+    fetch: options.fetch ?? ((url, init) => fetch(url, init)),
+  } satisfies Parameters<typeof handleChat>[1];
+  const app = new Hono<Env>();
+
+  app.use(async (c, next) => {
+    const incoming = c.req.header('x-request-id');
+    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
+    const log: RequestLog = { request_id: requestId, method: c.req.method, path: c.req.path };
+    const started = Date.now();
+    c.set('log', log);
+    c.set('started', started);
+    c.set('deferLog', false);
+    await next();
+    c.res.headers.set('x-request-id', requestId);
+    log.status = c.res.status;
+    if (!c.get('deferLog')) logger.request({ ...log, duration_ms: Date.now() - started });
+  });
+
+  app.get('/health', (c) => c.json({ status: 'ok' }));
+
+  app.use('/v1/*', gatewayAuth(config.apiKeys, options.refuseWithoutGatewayKey === true && !config.allowUnauthenticated));
+
+  app.get('/v1/models', (c) => c.json(listModels(config)));
+
+  app.post(
+    '/v1/chat/completions',
+    bodyLimit({
+      maxSize: config.maxBodyBytes,
+      onError: () => {
+        throw new GatewayError(413, 'invalid_request_error', 'request_too_large', `The request body is larger than ${config.maxBodyBytes} bytes (MINI_LLM_MAX_BODY_BYTES).`);
+      },
+    }),
+    async (c) => {
+      const res = await handleChat(c, deps, c.get('log'), c.get('started'));
+      c.set('deferLog', true);
+      return res;
+    },
+  );
+
+  const known = new Map([
+    ['/health', 'GET'],
+    ['/v1/models', 'GET'],
+    ['/v1/chat/completions', 'POST'],
+  ]);
+  app.notFound((c) => {
+    const allowed = known.get(c.req.path);
+    if (allowed) {
+      return errorResponse(new GatewayError(405, 'invalid_request_error', 'method_not_allowed', `${c.req.method} is not allowed on ${c.req.path}; use ${allowed}.`), { allow: allowed });
+    }
+    return errorResponse(new GatewayError(404, 'invalid_request_error', 'not_found', `Unknown route: ${c.req.method} ${c.req.path}.`));
+  });
+
+  app.onError((err, c) => {
+    const log = c.get('log');
+    if (err instanceof GatewayError) {
+      if (log) log.error_code = err.code;
+      return errorResponse(err);
+    }
+    if (log) log.error_code = 'internal_error';
+    logger.debug(redact(`unexpected error: ${(err as Error)?.stack ?? String(err)}`, config.secrets));
+    return errorResponse(new GatewayError(500, 'server_error', 'internal_error', 'The gateway failed unexpectedly; see its log.'));
+  });
+
+  return app;
+}

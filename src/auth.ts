@@ -1,0 +1,59 @@
+/**
+ * Gateway keys (CONTRACT §6): `Authorization: Bearer <key>` or `x-api-key: <key>`, compared in constant
+ * time. Where the runtime is public by default (Workers), no key configured means refuse, unless the
+ * operator opted out on purpose.
+ */
+import type { MiddlewareHandler } from 'hono';
+import { GatewayError } from './errors.js';
+
+const encoder = new TextEncoder();
+
+/** Compares every byte of the longer input, so the time taken does not depend on where they differ. */
+export function constantTimeEqual(a: string, b: string): boolean {
+  const x = encoder.encode(a);
+  const y = encoder.encode(b);
+  const len = Math.max(x.length, y.length);
+  let diff = x.length ^ y.length;
+  for (let i = 0; i < len; i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
+  return diff === 0;
+}
+
+export function presentedKey(headers: Headers): string | undefined {
+  const auth = headers.get('authorization');
+  if (auth) {
+    const m = /^Bearer\s+(.+)$/i.exec(auth.trim());
+    if (m) return m[1].trim();
+  }
+  return headers.get('x-api-key')?.trim() || undefined;
+}
+
+export function gatewayAuth(keys: readonly string[], refuseWithoutKeys: boolean): MiddlewareHandler {
+  return async (c, next) => {
+    if (keys.length === 0) {
+      if (refuseWithoutKeys) {
+        throw new GatewayError(
+          401,
+          'authentication_error',
+          'invalid_api_key',
+          'This gateway is public and has no gateway key: set MINI_LLM_API_KEY (or MINI_LLM_ALLOW_UNAUTHENTICATED=true on purpose).',
+        );
+      }
+      return next();
+    }
+    const key = presentedKey(c.req.raw.headers);
+    let ok = false;
+    // Check every configured key, so the time taken does not say which one matched.
+    if (key !== undefined) for (const k of keys) ok = constantTimeEqual(key, k) || ok;
+    if (!ok) {
+      throw new GatewayError(
+        401,
+        'authentication_error',
+        'invalid_api_key',
+        key === undefined
+          ? 'Missing gateway key: send "Authorization: Bearer <key>" or "x-api-key: <key>".'
+          : 'Invalid gateway key.',
+      );
+    }
+    return next();
+  };
+}

@@ -1,0 +1,243 @@
+/**
+ * Configuration: one env record (process.env, or a Worker's bindings) read once into an immutable object
+ * (CONTRACT §2). Invalid configuration throws a ConfigError naming the variable; it never surfaces later.
+ */
+import { BUILTIN_PROVIDERS, DEFAULT_ALIASES, type AuthStyle, type ProviderKind, type ProviderSpec } from './providers/table.js';
+
+export type EnvRecord = Readonly<Record<string, unknown>>;
+export type LogLevel = 'silent' | 'info' | 'debug';
+
+export interface Provider {
+  readonly id: string;
+  readonly kind: ProviderKind;
+  /** Base URL without a trailing slash. */
+  readonly baseUrl: string;
+  readonly chatUrl: string;
+  readonly modelsUrl: string;
+  readonly auth: AuthStyle;
+  readonly apiKey: string | undefined;
+  /** Configured: its key is set (or it needs none). */
+  readonly enabled: boolean;
+  /** What a user sets to enable it, for error messages. */
+  readonly enableHint: string;
+  readonly quirks: NonNullable<ProviderSpec['quirks']>;
+}
+
+export interface ModelTarget {
+  readonly provider: string;
+  readonly model: string;
+}
+
+export interface Config {
+  readonly providers: ReadonlyMap<string, Provider>;
+  readonly aliases: ReadonlyMap<string, ModelTarget>;
+  readonly host: string;
+  readonly port: number;
+  readonly apiKeys: readonly string[];
+  readonly allowUnauthenticated: boolean;
+  readonly timeoutMs: number;
+  readonly maxBodyBytes: number;
+  readonly log: LogLevel;
+  /** Every secret the config holds, so that logs and errors can be scrubbed of them. */
+  readonly secrets: readonly string[];
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const str = (env: EnvRecord, name: string): string | undefined => {
+  const v = env[name];
+  if (typeof v !== 'string') return undefined;
+  const t = v.trim();
+  return t === '' ? undefined : t;
+};
+
+export const envPrefix = (id: string) => id.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+
+function parseUrl(variable: string, value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(variable, `not a valid URL: ${JSON.stringify(value)}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(variable, `must be an http:// or https:// URL, got ${url.protocol}`);
+  }
+  return url.toString().replace(/\/+$/, '');
+}
+
+function parseInteger(env: EnvRecord, name: string, fallback: number, min: number, max: number): number {
+  const raw = str(env, name);
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new ConfigError(name, `must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`);
+  }
+  return n;
+}
+
+function parseJsonObject(env: EnvRecord, name: string): Record<string, unknown> | undefined {
+  const raw = str(env, name);
+  if (raw === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch (e) {
+    throw new ConfigError(name, `is not valid JSON (${(e as Error).message})`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError(name, 'must be a JSON object');
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/** The custom provider's URL is a server root: `/v1` is added unless the path already ends in it (CONTRACT §4). */
+export function customBaseUrl(url: string): string {
+  return /\/v1$/.test(new URL(url).pathname.replace(/\/+$/, '')) ? url : `${url}/v1`;
+}
+
+function makeProvider(
+  spec: ProviderSpec,
+  apiKey: string | undefined,
+  enabled: boolean,
+  enableHint: string,
+): Provider {
+  const baseUrl = spec.baseUrl.replace(/\/+$/, '');
+  const anthropic = spec.kind === 'anthropic';
+  return Object.freeze({
+    id: spec.id,
+    kind: spec.kind,
+    baseUrl,
+    chatUrl: anthropic ? `${baseUrl}/v1/messages` : `${baseUrl}/chat/completions`,
+    modelsUrl: anthropic ? `${baseUrl}/v1/models` : `${baseUrl}/models`,
+    auth: spec.auth,
+    apiKey,
+    enabled,
+    enableHint,
+    quirks: Object.freeze({ ...spec.quirks }),
+  });
+}
+
+function builtinProvider(env: EnvRecord, spec: ProviderSpec): Provider {
+  const prefix = envPrefix(spec.id);
+  const baseVar = `${prefix}_BASE_URL`;
+  const keyVar = `${prefix}_API_KEY`;
+  const base = str(env, baseVar);
+  const resolved = { ...spec, baseUrl: base ? parseUrl(baseVar, base) : spec.baseUrl };
+  const key = str(env, keyVar);
+  if (spec.keyless) {
+    return makeProvider(resolved, key, base !== undefined || key !== undefined, baseVar);
+  }
+  return makeProvider(resolved, key, key !== undefined, keyVar);
+}
+
+function customProvider(env: EnvRecord): Provider {
+  const url = str(env, 'CUSTOM_PROVIDER_URL');
+  const key = str(env, 'CUSTOM_PROVIDER_KEY');
+  const base = url ? customBaseUrl(parseUrl('CUSTOM_PROVIDER_URL', url)) : 'http://127.0.0.1/v1';
+  return makeProvider(
+    { id: 'custom', kind: 'openai-compatible', baseUrl: base, auth: 'bearer' },
+    key,
+    url !== undefined && key !== undefined,
+    'CUSTOM_PROVIDER_URL and CUSTOM_PROVIDER_KEY',
+  );
+}
+
+const KINDS: readonly ProviderKind[] = ['openai-compatible', 'anthropic'];
+const AUTHS: readonly AuthStyle[] = ['bearer', 'x-api-key', 'none'];
+
+/** `MINI_LLM_PROVIDERS`: `{"id": {"baseUrl", "apiKeyEnv"?, "kind"?, "auth"?}}` adds or overrides providers. */
+function extraProviders(env: EnvRecord, known: Map<string, Provider>): void {
+  const V = 'MINI_LLM_PROVIDERS';
+  const entries = parseJsonObject(env, V);
+  if (!entries) return;
+  for (const [id, value] of Object.entries(entries)) {
+    if (!/^[a-z0-9][a-z0-9_.-]*$/i.test(id)) throw new ConfigError(V, `provider id ${JSON.stringify(id)} may use only letters, digits, '.', '_' and '-'`);
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      throw new ConfigError(V, `provider ${id} must be an object like {"baseUrl": "...", "apiKeyEnv": "..."}`);
+    }
+    const v = value as Record<string, unknown>;
+    const previous = known.get(id);
+    const kind = (v.kind ?? previous?.kind ?? 'openai-compatible') as ProviderKind;
+    if (!KINDS.includes(kind)) throw new ConfigError(V, `provider ${id}: kind must be one of ${KINDS.join(', ')}`);
+    const defaultAuth: AuthStyle = kind === 'anthropic' ? 'x-api-key' : 'bearer';
+    const auth = (v.auth ?? previous?.auth ?? defaultAuth) as AuthStyle;
+    if (!AUTHS.includes(auth)) throw new ConfigError(V, `provider ${id}: auth must be one of ${AUTHS.join(', ')}`);
+    const rawBase = v.baseUrl ?? previous?.baseUrl;
+    if (typeof rawBase !== 'string') throw new ConfigError(V, `provider ${id}: baseUrl (a string) is required`);
+    const baseUrl = parseUrl(`${V} (${id}.baseUrl)`, rawBase);
+    if (v.apiKeyEnv !== undefined && typeof v.apiKeyEnv !== 'string') {
+      throw new ConfigError(V, `provider ${id}: apiKeyEnv must be the name of a variable`);
+    }
+    const keyVar = (v.apiKeyEnv as string | undefined) ?? `${envPrefix(id)}_API_KEY`;
+    const key = str(env, keyVar);
+    // Without an explicit apiKeyEnv and without a key, the provider is a keyless (local) server.
+    const keyless = v.apiKeyEnv === undefined && key === undefined && !previous;
+    const spec: ProviderSpec = { id, kind, baseUrl, auth: keyless ? 'none' : auth, quirks: previous?.quirks };
+    known.set(id, makeProvider(spec, key, keyless || key !== undefined || auth === 'none', keyVar));
+  }
+}
+
+function parseTarget(variable: string, value: unknown, providers: ReadonlyMap<string, Provider>): ModelTarget {
+  if (typeof value !== 'string' || !value.includes('/')) {
+    throw new ConfigError(variable, `target ${JSON.stringify(value)} must be "provider/upstream-model"`);
+  }
+  const slash = value.indexOf('/');
+  const provider = value.slice(0, slash);
+  const model = value.slice(slash + 1);
+  if (!providers.has(provider)) {
+    throw new ConfigError(variable, `unknown provider ${JSON.stringify(provider)} in ${JSON.stringify(value)}; known: ${[...providers.keys()].join(', ')}`);
+  }
+  if (model === '') throw new ConfigError(variable, `target ${JSON.stringify(value)} names no model`);
+  return Object.freeze({ provider, model });
+}
+
+export function loadConfig(env: EnvRecord): Config {
+  const providers = new Map<string, Provider>();
+  for (const spec of BUILTIN_PROVIDERS) providers.set(spec.id, builtinProvider(env, spec));
+  providers.set('custom', customProvider(env));
+  extraProviders(env, providers);
+
+  const aliases = new Map<string, ModelTarget>();
+  for (const [alias, target] of Object.entries(DEFAULT_ALIASES)) {
+    aliases.set(alias, parseTarget('default aliases', target, providers));
+  }
+  for (const [alias, target] of Object.entries(parseJsonObject(env, 'MINI_LLM_MODELS') ?? {})) {
+    aliases.set(alias, parseTarget('MINI_LLM_MODELS', target, providers));
+  }
+
+  const log = (str(env, 'MINI_LLM_LOG') ?? 'info') as LogLevel;
+  if (!['silent', 'info', 'debug'].includes(log)) {
+    throw new ConfigError('MINI_LLM_LOG', `must be silent, info or debug, got ${JSON.stringify(log)}`);
+  }
+  const allowRaw = str(env, 'MINI_LLM_ALLOW_UNAUTHENTICATED');
+  if (allowRaw !== undefined && !['true', 'false', '1', '0'].includes(allowRaw)) {
+    throw new ConfigError('MINI_LLM_ALLOW_UNAUTHENTICATED', 'must be true or false');
+  }
+  const apiKeys = (str(env, 'MINI_LLM_API_KEY') ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter((k) => k !== '');
+
+  const secrets = [...providers.values()].map((p) => p.apiKey).filter((k): k is string => !!k);
+  return Object.freeze({
+    providers,
+    aliases,
+    host: str(env, 'MINI_LLM_HOST') ?? '127.0.0.1',
+    port: parseInteger(env, 'MINI_LLM_PORT', 3333, 0, 65535),
+    apiKeys: Object.freeze(apiKeys),
+    allowUnauthenticated: allowRaw === 'true' || allowRaw === '1',
+    timeoutMs: parseInteger(env, 'MINI_LLM_TIMEOUT_MS', 120_000, 1, 24 * 3600 * 1000),
+    maxBodyBytes: parseInteger(env, 'MINI_LLM_MAX_BODY_BYTES', 32 * 1024 * 1024, 1, 2 ** 31),
+    log,
+    secrets: Object.freeze([...secrets, ...apiKeys]),
+  });
+}

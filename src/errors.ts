@@ -1,0 +1,51 @@
+/**
+ * The one place that builds OpenAI-shaped errors:
+ * `{"error":{"message","type","param","code"}}` (CONTRACT §5).
+ * No other module writes `{error: ...}` by hand.
+ */
+
+export interface OpenAIErrorBody {
+  error: { message: string; type: string; param: string | null; code: string | null };
+}
+
+/** An error the gateway answers with; thrown anywhere in request handling, rendered by the app. */
+export class GatewayError extends Error {
+  constructor(
+    readonly status: number,
+    readonly type: string,
+    readonly code: string | null,
+    message: string,
+    readonly param: string | null = null,
+  ) {
+    super(message);
+    this.name = 'GatewayError';
+  }
+
+  toJSON(): OpenAIErrorBody {
+    return errorBody(this.message, this.type, this.code, this.param);
+  }
+}
+
+export function errorBody(
+  message: string,
+  type: string,
+  code: string | null,
+  param: string | null = null,
+): OpenAIErrorBody {
+  return { error: { message, type, param, code } };
+}
+
+export function errorResponse(err: GatewayError, headers?: Record<string, string>): Response {
+  return new Response(JSON.stringify(err.toJSON()), {
+    status: err.status,
+    headers: { 'content-type': 'application/json', ...headers },
+  });
+}
+
+/** One SSE frame that ends a stream with an error; openai-node raises it as an APIError. */
+export function sseErrorFrame(message: string, type: string, code: string | null): string {
+  return `data: ${JSON.stringify(errorBody(message, type, code))}\n\n`;
+}
+
+export const invalidRequest = (code: string, message: string, param: string | null = null) =>
+  new GatewayError(400, 'invalid_request_error', code, message, param);

@@ -1,0 +1,6 @@
+/** Node entry: `npm start`, `npx tsx src/index.ts`, `node dist/index.js`. */
+import { loadDotEnv } from './node/env.js';
+import { startNode } from './node/start.js';
+
+loadDotEnv();
+await startNode(process.env);

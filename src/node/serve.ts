@@ -1,0 +1,69 @@
+/**
+ * Node server plumbing, shared by the Node entry and the CLI: listen with port fallback (CONTRACT §2),
+ * the start line (§7), and graceful shutdown on SIGTERM/SIGINT/IPC disconnect (§7).
+ */
+import { createAdaptorServer } from '@hono/node-server';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export const PORT_ATTEMPTS = 21;
+export const DRAIN_MS = 10_000;
+
+type FetchHandler = (request: Request) => Response | Promise<Response>;
+
+function listenOnce(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: Error) => {
+      server.off('listening', onListening);
+      reject(err);
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      resolve();
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(port, host);
+  });
+}
+
+/** Listen on `port`, or the next free one up to +20. Resolves with the server and its URL. */
+export async function listen(fetch: FetchHandler, host: string, port: number): Promise<{ server: Server; url: string }> {
+  const server = createAdaptorServer({ fetch, hostname: host }) as Server;
+  server.keepAliveTimeout = 65_000;
+  let lastError: unknown;
+  for (let i = 0; i < (port === 0 ? 1 : PORT_ATTEMPTS) && port + i <= 65535; i++) {
+    try {
+      await listenOnce(server, port + i, host);
+      const address = server.address() as AddressInfo;
+      const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      return { server, url: `http://${shownHost}:${address.port}` };
+    } catch (err) {
+      lastError = err;
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') break;
+    }
+  }
+  throw lastError;
+}
+
+/** Stop accepting, let in-flight requests finish (at most DRAIN_MS), then exit 0. */
+export function installShutdown(server: Server, drainMs = DRAIN_MS): void {
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    server.close(() => process.exit(0));
+    server.closeIdleConnections();
+    // Connections that go idle after their response are closed as they finish.
+    server.on('request', (_req, res) => res.setHeader('connection', 'close'));
+    setTimeout(() => {
+      server.closeAllConnections();
+      process.exit(0);
+    }, drainMs).unref();
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  if (process.send) process.once('disconnect', stop);
+}
+
+export const isLoopback = (host: string) => host === 'localhost' || host === '::1' || host.startsWith('127.');

@@ -1,0 +1,48 @@
+/**
+ * OpenAI-compatible providers (OpenAI, Nebius, DeepInfra, custom, presets): pass-through.
+ * The body goes upstream with `model` replaced and every other field untouched, except the documented
+ * quirks (PROVIDERS.md §2); the answer's bytes come back unchanged.
+ */
+import type { Provider } from '../config.js';
+import { authHeaders, type ChatBody, type ProviderAdapter } from './types.js';
+
+/** Apply a provider's request quirks. Pure: returns a new body when something changes. */
+export function applyQuirks(body: ChatBody, quirks: Provider['quirks']): ChatBody {
+  let out = body;
+  if (quirks.maxCompletionTokensToMaxTokens && out.max_completion_tokens !== undefined) {
+    const { max_completion_tokens, ...rest } = out;
+    out = { ...rest, max_tokens: rest.max_tokens ?? max_completion_tokens };
+  }
+  if (quirks.developerToSystem && Array.isArray(out.messages)) {
+    const messages = out.messages as unknown[];
+    if (messages.some(isDeveloper)) {
+      out = { ...out, messages: messages.map((m) => (isDeveloper(m) ? { ...m, role: 'system' } : m)) };
+    }
+  }
+  return out;
+}
+
+const isDeveloper = (m: unknown): m is Record<string, unknown> =>
+  typeof m === 'object' && m !== null && (m as { role?: unknown }).role === 'developer';
+
+export const openAICompatible: ProviderAdapter = {
+  chatRequest({ body, provider, upstreamModel }) {
+    const out = applyQuirks({ ...body, model: upstreamModel }, provider.quirks);
+    return {
+      url: provider.chatUrl,
+      headers: {
+        'content-type': 'application/json',
+        accept: body.stream === true ? 'text/event-stream' : 'application/json',
+        ...authHeaders(provider),
+      },
+      body: JSON.stringify(out),
+    };
+  },
+  modelsRequest(provider) {
+    return { url: provider.modelsUrl, headers: { accept: 'application/json', ...authHeaders(provider) } };
+  },
+  modelIds(json) {
+    const data = (json as { data?: unknown })?.data;
+    return Array.isArray(data) ? data.map((m) => (m as { id?: unknown })?.id).filter((id): id is string => typeof id === 'string') : [];
+  },
+};

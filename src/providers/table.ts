@@ -1,0 +1,62 @@
+/**
+ * The built-in providers, as data (CONTRACT §2, issue "Usable from day one").
+ * Every row follows one naming rule: key in `<ID>_API_KEY`, base URL overridable with `<ID>_BASE_URL`.
+ */
+
+export type ProviderKind = 'openai-compatible' | 'anthropic';
+export type AuthStyle = 'bearer' | 'x-api-key' | 'none';
+
+export interface ProviderSpec {
+  id: string;
+  kind: ProviderKind;
+  /** Base URL including the version segment (OpenAI-SDK convention), or the server root for Anthropic. */
+  baseUrl: string;
+  auth: AuthStyle;
+  /** A keyless provider (a local server) is enabled when its base URL variable is set. */
+  keyless?: boolean;
+  /** Request-body quirks (PROVIDERS.md §2). */
+  quirks?: { maxCompletionTokensToMaxTokens?: boolean; developerToSystem?: boolean };
+}
+
+export const BUILTIN_PROVIDERS: readonly ProviderSpec[] = [
+  { id: 'openai', kind: 'openai-compatible', baseUrl: 'https://api.openai.com/v1', auth: 'bearer' },
+  { id: 'anthropic', kind: 'anthropic', baseUrl: 'https://api.anthropic.com', auth: 'x-api-key' },
+  {
+    id: 'nebius',
+    kind: 'openai-compatible',
+    baseUrl: 'https://api.tokenfactory.nebius.com/v1',
+    auth: 'bearer',
+    quirks: { maxCompletionTokensToMaxTokens: true },
+  },
+  {
+    id: 'deepinfra',
+    kind: 'openai-compatible',
+    baseUrl: 'https://api.deepinfra.com/v1/openai',
+    auth: 'bearer',
+    quirks: { maxCompletionTokensToMaxTokens: true, developerToSystem: true },
+  },
+  { id: 'groq', kind: 'openai-compatible', baseUrl: 'https://api.groq.com/openai/v1', auth: 'bearer' },
+  { id: 'together', kind: 'openai-compatible', baseUrl: 'https://api.together.xyz/v1', auth: 'bearer' },
+  { id: 'fireworks', kind: 'openai-compatible', baseUrl: 'https://api.fireworks.ai/inference/v1', auth: 'bearer' },
+  { id: 'openrouter', kind: 'openai-compatible', baseUrl: 'https://openrouter.ai/api/v1', auth: 'bearer' },
+  { id: 'mistral', kind: 'openai-compatible', baseUrl: 'https://api.mistral.ai/v1', auth: 'bearer' },
+  { id: 'xai', kind: 'openai-compatible', baseUrl: 'https://api.x.ai/v1', auth: 'bearer' },
+  {
+    id: 'ollama',
+    kind: 'openai-compatible',
+    baseUrl: 'http://127.0.0.1:11434/v1',
+    auth: 'none',
+    keyless: true,
+  },
+];
+
+/** Default aliases (CONTRACT §3): the seed's names, current targets. */
+export const DEFAULT_ALIASES: Readonly<Record<string, string>> = {
+  'gpt-4o': 'openai/gpt-4o',
+  'gpt-4o-mini': 'openai/gpt-4o-mini',
+  'claude-sonnet': 'anthropic/claude-sonnet-4-6',
+  'claude-haiku': 'anthropic/claude-haiku-4-5',
+  'llama-70b': 'nebius/meta-llama/Llama-3.3-70B-Instruct',
+  'llama-8b': 'nebius/meta-llama/Meta-Llama-3.1-8B-Instruct',
+  'llama-70b-alt': 'deepinfra/meta-llama/Llama-3.3-70B-Instruct-Turbo',
+};

@@ -1,0 +1,52 @@
+/** The one small interface every provider kind implements. */
+import type { Provider } from '../config.js';
+
+/** An OpenAI-shaped chat request body, as the client sent it (parsed JSON object). */
+export type ChatBody = Record<string, unknown>;
+
+export interface ChatRequestInput {
+  body: ChatBody;
+  provider: Provider;
+  upstreamModel: string;
+}
+
+/** What goes upstream: full URL, headers (auth included) and the serialized body. */
+export interface UpstreamCall {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface ChatResponseContext {
+  /** The client asked for `stream: true`. */
+  stream: boolean;
+  /** The client asked for `stream_options.include_usage: true`. */
+  includeUsage: boolean;
+}
+
+export interface TranslatedBody {
+  body: ReadableStream<Uint8Array>;
+  contentType: string;
+}
+
+export interface ProviderAdapter {
+  /** Build the upstream request. Throws GatewayError (400) for a request the provider cannot express. */
+  chatRequest(input: ChatRequestInput): UpstreamCall;
+  /**
+   * Turn a successful (2xx) upstream response into an OpenAI-shaped body. Absent for pass-through
+   * providers, whose bytes go to the client unchanged. Must stay incremental for streams.
+   */
+  chatResponse?(upstream: Response, ctx: ChatResponseContext): Promise<TranslatedBody> | TranslatedBody;
+  /** The request that lists the provider's models (for `models --check`). */
+  modelsRequest(provider: Provider): { url: string; headers: Record<string, string> };
+  /** The model ids in the provider's models-list answer. */
+  modelIds(json: unknown): string[];
+}
+
+/** The provider's auth header(s), from its auth style. */
+export function authHeaders(provider: Provider): Record<string, string> {
+  if (!provider.apiKey || provider.auth === 'none') return {};
+  return provider.auth === 'x-api-key'
+    ? { 'x-api-key': provider.apiKey }
+    : { authorization: `Bearer ${provider.apiKey}` };
+}

@@ -1,0 +1,256 @@
+/**
+ * The one place that talks to providers: timeouts (silence before headers and between chunks), abort
+ * propagation from the client, header hygiene both ways, and mapping upstream failures to OpenAI errors.
+ */
+import { GatewayError, errorBody, sseErrorFrame } from './errors.js';
+import type { UpstreamCall } from './providers/types.js';
+
+/** The upstream HTTP client: the platform's `fetch`, or a faster one with the same shape (Node). */
+export type UpstreamFetch = (url: string, init: { method: string; headers: Record<string, string>; body?: string; signal: AbortSignal }) => Promise<Response>;
+
+export interface UpstreamOptions {
+  fetch: UpstreamFetch;
+  timeoutMs: number;
+  /** Aborted when the client goes away. */
+  clientSignal?: AbortSignal;
+  providerId: string;
+  /** Values to scrub from anything derived from the upstream (error messages). */
+  secrets: readonly string[];
+}
+
+/**
+ * Fires when nothing has happened for `ms`: before the headers, and between body chunks.
+ * One timer per exchange, re-armed lazily, so a flowing stream costs a `Date.now()` per chunk.
+ */
+export class Watchdog {
+  private last = Date.now();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  fired = false;
+
+  constructor(
+    private readonly ms: number,
+    private readonly onFire: () => void,
+  ) {
+    this.arm(ms);
+  }
+
+  private arm(ms: number) {
+    this.timer = setTimeout(() => {
+      const idle = Date.now() - this.last;
+      if (idle >= this.ms) {
+        this.fired = true;
+        this.onFire();
+      } else this.arm(this.ms - idle);
+    }, ms);
+  }
+
+  touch() {
+    this.last = Date.now();
+  }
+
+  stop() {
+    clearTimeout(this.timer);
+  }
+}
+
+export interface UpstreamExchange {
+  response: Response;
+  controller: AbortController;
+  watchdog: Watchdog;
+  /** Whether the exchange was ended by the client going away. */
+  clientGone(): boolean;
+}
+
+/** Replace every configured secret in `text`. */
+export function redact(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const s of secrets) if (s.length >= 4 && out.includes(s)) out = out.split(s).join('[redacted]');
+  return out;
+}
+
+/** Send the call; resolve once the upstream answered 2xx with headers, or throw a GatewayError. */
+export async function openUpstream(call: UpstreamCall, opts: UpstreamOptions): Promise<UpstreamExchange> {
+  const controller = new AbortController();
+  const { clientSignal } = opts;
+  const onClientAbort = () => controller.abort(new Error('client closed the connection'));
+  if (clientSignal) {
+    if (clientSignal.aborted) onClientAbort();
+    else clientSignal.addEventListener('abort', onClientAbort, { once: true });
+  }
+  const watchdog = new Watchdog(opts.timeoutMs, () => controller.abort(new Error('upstream timeout')));
+  const clientGone = () => clientSignal?.aborted === true;
+
+  let response: Response;
+  try {
+    response = await opts.fetch(call.url, { method: 'POST', headers: call.headers, body: call.body, signal: controller.signal });
+  } catch (err) {
+    watchdog.stop();
+    throw failureBeforeHeaders(err, watchdog.fired, opts);
+  }
+  if (response.status >= 400) {
+    try {
+      throw await upstreamHttpError(response, opts);
+    } finally {
+      watchdog.stop();
+    }
+  }
+  return { response, controller, watchdog, clientGone };
+}
+
+function failureBeforeHeaders(err: unknown, timedOut: boolean, opts: UpstreamOptions): GatewayError {
+  if (timedOut) {
+    return new GatewayError(504, 'upstream_error', 'upstream_timeout', `Provider "${opts.providerId}" sent no response within ${opts.timeoutMs} ms.`);
+  }
+  if (opts.clientSignal?.aborted) {
+    return new GatewayError(499, 'upstream_error', 'client_closed', 'The client closed the connection.');
+  }
+  const cause = (err as { cause?: { code?: unknown; message?: unknown } })?.cause;
+  const detail = typeof cause?.code === 'string' ? cause.code : typeof cause?.message === 'string' ? cause.message : (err as Error)?.message ?? 'unknown error';
+  return new GatewayError(502, 'upstream_error', 'upstream_unreachable', redact(`Could not reach provider "${opts.providerId}": ${detail}.`, opts.secrets));
+}
+
+const MAX_ERROR_BODY = 64 * 1024;
+
+/** Map an upstream 4xx/5xx to an OpenAI-shaped error: same status (529 → 503), upstream's type and code. */
+async function upstreamHttpError(response: Response, opts: UpstreamOptions): Promise<GatewayError> {
+  const status = response.status === 529 ? 503 : response.status;
+  let text = '';
+  try {
+    text = (await response.text()).slice(0, MAX_ERROR_BODY);
+  } catch {
+    // The body failed; the status alone still says what happened.
+  }
+  const parsed = parseErrorBody(text);
+  const message = redact(parsed.message ?? `Provider "${opts.providerId}" answered HTTP ${response.status}.`, opts.secrets);
+  return new GatewayError(status, parsed.type ?? 'upstream_error', parsed.code ?? null, message, parsed.param ?? null);
+}
+
+interface ParsedError {
+  message?: string;
+  type?: string;
+  code?: string;
+  param?: string;
+}
+
+const s = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined);
+
+/** Understands OpenAI's and Anthropic's `{error:{...}}`, FastAPI's `{detail}`, `{message}`, and plain text. */
+export function parseErrorBody(text: string): ParsedError {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    const trimmed = text.trim().slice(0, 500);
+    return trimmed ? { message: trimmed } : {};
+  }
+  if (typeof json !== 'object' || json === null) return {};
+  const o = json as Record<string, unknown>;
+  const e = o.error;
+  if (typeof e === 'object' && e !== null) {
+    const err = e as Record<string, unknown>;
+    return { message: s(err.message), type: s(err.type), code: s(err.code), param: s(err.param) };
+  }
+  if (typeof e === 'string') return { message: e };
+  if (Array.isArray(o.detail)) {
+    const msgs = o.detail.map((d) => {
+      const item = d as { msg?: unknown; loc?: unknown };
+      const loc = Array.isArray(item.loc) ? item.loc.join('.') : '';
+      return [loc, s(item.msg)].filter(Boolean).join(': ');
+    });
+    return { message: msgs.join('; ') };
+  }
+  if (typeof o.detail === 'string') return { message: o.detail };
+  return { message: s(o.message), param: s(o.param), code: s(o.code), type: s(o.type) };
+}
+
+export interface BodyEnd {
+  outcome: 'ok' | 'upstream_timeout' | 'upstream_disconnected' | 'client_closed';
+  bytes: number;
+  firstByteAt: number | undefined;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * Wrap the body going to the client: feeds the watchdog, aborts the upstream when the client cancels,
+ * and turns a failure after the stream began into one SSE error frame (never a silent clean end).
+ * A non-SSE body that fails is errored, so the client sees a broken response rather than a short one.
+ */
+export function guardBody(
+  source: ReadableStream<Uint8Array>,
+  exchange: UpstreamExchange,
+  opts: { sse: boolean; timeoutMs: number; onEnd?: (end: BodyEnd) => void },
+): ReadableStream<Uint8Array> {
+  const reader = source.getReader();
+  const { watchdog, controller } = exchange;
+  let bytes = 0;
+  let firstByteAt: number | undefined;
+  let ended = false;
+  const end = (outcome: BodyEnd['outcome']) => {
+    if (ended) return;
+    ended = true;
+    watchdog.stop();
+    opts.onEnd?.({ outcome, bytes, firstByteAt });
+  };
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(out) {
+        let chunk: ReadableStreamReadResult<Uint8Array>;
+        try {
+          chunk = await reader.read();
+        } catch {
+          if (exchange.clientGone()) {
+            end('client_closed');
+            out.error(new Error('client closed the connection'));
+            return;
+          }
+          const code = watchdog.fired ? 'upstream_timeout' : 'upstream_disconnected';
+          end(code);
+          controller.abort();
+          const message = watchdog.fired
+            ? `The provider went silent for ${opts.timeoutMs} ms; the answer is incomplete.`
+            : 'The provider closed the connection before the answer was complete.';
+          if (opts.sse) {
+            out.enqueue(encoder.encode(sseErrorFrame(message, 'upstream_error', code)));
+            out.close();
+          } else {
+            out.error(Object.assign(new Error(message), { body: errorBody(message, 'upstream_error', code) }));
+          }
+          return;
+        }
+        if (chunk.done) {
+          end('ok');
+          out.close();
+          return;
+        }
+        watchdog.touch();
+        firstByteAt ??= Date.now();
+        bytes += chunk.value.byteLength;
+        out.enqueue(chunk.value);
+      },
+      cancel(reason) {
+        end('client_closed');
+        controller.abort(reason);
+        return reader.cancel(reason).catch(() => {});
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+const PASS_HEADERS = new Set(['content-type', 'retry-after', 'openai-processing-ms']);
+
+/** The upstream response headers a client may see (CONTRACT §4); everything else is dropped. */
+export function responseHeaders(upstream: Headers, requestId: string, providerId: string): Headers {
+  const out = new Headers();
+  upstream.forEach((value, name) => {
+    if (PASS_HEADERS.has(name) || name.startsWith('x-ratelimit-') || name.startsWith('anthropic-ratelimit-')) {
+      out.set(name, value);
+    }
+  });
+  const upstreamId = upstream.get('x-request-id') ?? upstream.get('request-id');
+  if (upstreamId) out.set('x-upstream-request-id', upstreamId);
+  out.set('x-request-id', requestId);
+  out.set('x-mini-llm-provider', providerId);
+  return out;
+}

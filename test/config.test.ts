@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, customBaseUrl, loadConfig } from '../src/config.js';
+import { resolveModel } from '../src/models.js';
+
+describe('loadConfig', () => {
+  it('has the documented defaults and enables nothing without keys', () => {
+    const c = loadConfig({});
+    expect(c.host).toBe('127.0.0.1');
+    expect(c.port).toBe(3333);
+    expect(c.timeoutMs).toBe(120_000);
+    expect(c.maxBodyBytes).toBe(33_554_432);
+    expect(c.log).toBe('info');
+    expect([...c.providers.values()].filter((p) => p.enabled)).toEqual([]);
+    expect(c.providers.get('openai')!.chatUrl).toBe('https://api.openai.com/v1/chat/completions');
+    expect(c.providers.get('anthropic')!.chatUrl).toBe('https://api.anthropic.com/v1/messages');
+    expect(c.providers.get('nebius')!.chatUrl).toBe('https://api.tokenfactory.nebius.com/v1/chat/completions');
+    expect(c.providers.get('deepinfra')!.chatUrl).toBe('https://api.deepinfra.com/v1/openai/chat/completions');
+  });
+
+  it('enables providers by their keys and applies *_BASE_URL overrides', () => {
+    const c = loadConfig({ OPENAI_API_KEY: 'k1', OPENAI_BASE_URL: 'http://127.0.0.1:9/v1/', NEBIUS_API_KEY: 'k2' });
+    expect(c.providers.get('openai')).toMatchObject({ enabled: true, apiKey: 'k1', chatUrl: 'http://127.0.0.1:9/v1/chat/completions' });
+    expect(c.providers.get('nebius')!.enabled).toBe(true);
+    expect(c.providers.get('anthropic')!.enabled).toBe(false);
+    expect(c.secrets).toEqual(expect.arrayContaining(['k1', 'k2']));
+  });
+
+  it.each([
+    ['http://127.0.0.1:4002', 'http://127.0.0.1:4002/v1'],
+    ['http://127.0.0.1:4002/', 'http://127.0.0.1:4002/v1'],
+    ['http://127.0.0.1:4002/v1', 'http://127.0.0.1:4002/v1'],
+    ['http://127.0.0.1:4002/v1/', 'http://127.0.0.1:4002/v1'],
+    ['https://host.example/internal', 'https://host.example/internal/v1'],
+  ])('custom provider URL %s has base %s', (url, base) => {
+    const c = loadConfig({ CUSTOM_PROVIDER_URL: url, CUSTOM_PROVIDER_KEY: 'k' });
+    expect(c.providers.get('custom')!.baseUrl).toBe(base);
+    expect(c.providers.get('custom')!.chatUrl).toBe(`${base}/chat/completions`);
+    expect(customBaseUrl(base)).toBe(base);
+  });
+
+  it('needs both custom variables', () => {
+    expect(loadConfig({ CUSTOM_PROVIDER_URL: 'http://127.0.0.1:1' }).providers.get('custom')!.enabled).toBe(false);
+    expect(loadConfig({ CUSTOM_PROVIDER_KEY: 'k' }).providers.get('custom')!.enabled).toBe(false);
+  });
+
+  it('merges MINI_LLM_MODELS over the default aliases', () => {
+    const c = loadConfig({ MINI_LLM_MODELS: '{"gpt-4o":"openai/gpt-4.1","fast":"nebius/Qwen/Qwen3-235B-A22B-Instruct-2507"}' });
+    expect(c.aliases.get('gpt-4o')).toEqual({ provider: 'openai', model: 'gpt-4.1' });
+    expect(c.aliases.get('fast')).toEqual({ provider: 'nebius', model: 'Qwen/Qwen3-235B-A22B-Instruct-2507' });
+    expect(c.aliases.get('claude-sonnet')).toEqual({ provider: 'anthropic', model: 'claude-sonnet-4-6' });
+  });
+
+  it.each([
+    [{ MINI_LLM_MODELS: '{not json' }, 'MINI_LLM_MODELS'],
+    [{ MINI_LLM_MODELS: '[]' }, 'MINI_LLM_MODELS'],
+    [{ MINI_LLM_MODELS: '{"x":"nosuch/model"}' }, 'MINI_LLM_MODELS'],
+    [{ MINI_LLM_MODELS: '{"x":"no-slash"}' }, 'MINI_LLM_MODELS'],
+    [{ MINI_LLM_MODELS: '{"x":42}' }, 'MINI_LLM_MODELS'],
+    [{ OPENAI_BASE_URL: 'not a url' }, 'OPENAI_BASE_URL'],
+    [{ ANTHROPIC_BASE_URL: 'ftp://x' }, 'ANTHROPIC_BASE_URL'],
+    [{ CUSTOM_PROVIDER_URL: '::' }, 'CUSTOM_PROVIDER_URL'],
+    [{ MINI_LLM_PORT: 'abc' }, 'MINI_LLM_PORT'],
+    [{ MINI_LLM_PORT: '70000' }, 'MINI_LLM_PORT'],
+    [{ MINI_LLM_TIMEOUT_MS: '-5' }, 'MINI_LLM_TIMEOUT_MS'],
+    [{ MINI_LLM_MAX_BODY_BYTES: '1.5' }, 'MINI_LLM_MAX_BODY_BYTES'],
+    [{ MINI_LLM_LOG: 'loud' }, 'MINI_LLM_LOG'],
+    [{ MINI_LLM_PROVIDERS: '{"x":{}}' }, 'MINI_LLM_PROVIDERS'],
+  ])('rejects %j naming %s', (env, variable) => {
+    let err: unknown;
+    try {
+      loadConfig(env);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).variable.startsWith(variable)).toBe(true);
+    expect((err as Error).message).toContain(variable);
+  });
+
+  it('parses gateway keys as a comma-separated list', () => {
+    expect(loadConfig({ MINI_LLM_API_KEY: ' a, b ,,c' }).apiKeys).toEqual(['a', 'b', 'c']);
+  });
+});
+
+describe('resolveModel', () => {
+  const config = loadConfig({ OPENAI_API_KEY: 'k', NEBIUS_API_KEY: 'k', CUSTOM_PROVIDER_URL: 'http://127.0.0.1:1', CUSTOM_PROVIDER_KEY: 'k' });
+
+  it.each([
+    ['gpt-4o', 'openai', 'gpt-4o', 'gpt-4o'],
+    ['llama-70b', 'nebius', 'meta-llama/Llama-3.3-70B-Instruct', 'llama-70b'],
+    ['custom/my-model', 'custom', 'my-model', null],
+    ['nebius/Qwen/Qwen3-235B-A22B-Instruct-2507', 'nebius', 'Qwen/Qwen3-235B-A22B-Instruct-2507', null],
+    ['openai/gpt-4o', 'openai', 'gpt-4o', null],
+  ])('%s → %s / %s', (model, provider, upstream, alias) => {
+    const r = resolveModel(config, model);
+    expect([r.provider.id, r.upstreamModel, r.alias]).toEqual([provider, upstream, alias]);
+  });
+
+  it.each([
+    ['nope', 'model_not_found'],
+    ['unknown/model', 'model_not_found'],
+    ['openai/', 'model_not_found'],
+    ['claude-sonnet', 'provider_not_configured'],
+    ['deepinfra/x', 'provider_not_configured'],
+  ])('%s → %s', (model, code) => {
+    expect(() => resolveModel(config, model)).toThrowError(expect.objectContaining({ code }));
+  });
+
+  it('names the variable to set when a provider is not configured', () => {
+    expect(() => resolveModel(config, 'claude-sonnet')).toThrowError(/ANTHROPIC_API_KEY/);
+  });
+});

@@ -1,0 +1,130 @@
+/** Test helpers: start the gateway in-process or as a real child process, and read SSE. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createApp, type AppOptions } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { listen } from '../src/node/serve.js';
+
+export const ROOT = new URL('..', import.meta.url).pathname;
+
+export interface RunningGateway {
+  url: string;
+  logs: string[];
+  close(): Promise<void>;
+}
+
+/** The gateway in this process, on a free loopback port. */
+export async function startGateway(env: Record<string, string>, options: AppOptions = {}): Promise<RunningGateway> {
+  const logs: string[] = [];
+  const config = loadConfig({ MINI_LLM_LOG: 'info', ...env });
+  const app = createApp(config, { logSink: (l) => logs.push(l), ...options });
+  const { server, url } = await listen(app.fetch, '127.0.0.1', 0);
+  return {
+    url,
+    logs,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export interface ChildGateway {
+  url: string;
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  /** SIGTERM, then wait for the exit; SIGKILL after `graceMs`. Resolves with the exit code. */
+  stop(graceMs?: number): Promise<number | null>;
+  exited: Promise<number | null>;
+}
+
+const START_LINE = /^mini-llm gateway listening on (http:\/\/\S+)$/m;
+
+/** Spawn a gateway process and wait for its start line (CONTRACT §7). */
+export function spawnGateway(command: string, args: string[], env: Record<string, string>, opts: { timeoutMs?: number; ipc?: boolean } = {}): Promise<ChildGateway> {
+  const child = spawn(command, args, {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', MINI_LLM_PORT: '0', ...env },
+    stdio: opts.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (err += d));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`gateway did not start in time.\nstdout: ${out}\nstderr: ${err}`));
+    }, opts.timeoutMs ?? 20_000);
+    const onData = () => {
+      const m = START_LINE.exec(out);
+      if (!m) return;
+      clearTimeout(timer);
+      child.stdout!.off('data', onData);
+      resolve({
+        url: m[1],
+        child,
+        stdout: () => out,
+        stderr: () => err,
+        exited,
+        async stop(graceMs = 12_000) {
+          if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+          child.kill('SIGTERM');
+          const kill = setTimeout(() => child.kill('SIGKILL'), graceMs);
+          const code = await exited;
+          clearTimeout(kill);
+          return code;
+        },
+      });
+    };
+    child.stdout!.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`gateway exited with ${code} before starting.\nstdout: ${out}\nstderr: ${err}`));
+    });
+  });
+}
+
+/** Read an SSE response, recording when each `data:` event arrived. */
+export async function readEvents(res: Response): Promise<{ data: string[]; times: number[]; raw: string }> {
+  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let buf = '';
+  let raw = '';
+  const data: string[] = [];
+  const times: number[] = [];
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    buf += value;
+    raw += value;
+    let i: number;
+    while ((i = buf.indexOf('\n\n')) >= 0) {
+      const event = buf.slice(0, i);
+      buf = buf.slice(i + 2);
+      for (const line of event.split('\n')) {
+        if (line.startsWith('data: ')) {
+          data.push(line.slice(6));
+          times.push(Date.now());
+        }
+      }
+    }
+  }
+  return { data, times, raw };
+}
+
+export const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
+  fetch(`${url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+
+export const KEYS = {
+  OPENAI_API_KEY: 'sk-test-openai-0123456789',
+  ANTHROPIC_API_KEY: 'sk-ant-test-0123456789',
+  NEBIUS_API_KEY: 'nb-test-0123456789',
+  DEEPINFRA_API_KEY: 'di-test-0123456789',
+  CUSTOM_PROVIDER_KEY: 'custom-test-0123456789',
+};
