@@ -4,15 +4,9 @@ import type { Config } from './config.js';
 import { GatewayError, invalidRequest } from './errors.js';
 import type { Logger, RequestLog } from './log.js';
 import { resolveModel } from './models.js';
-import { anthropic } from './providers/anthropic/index.js';
-import { openAICompatible } from './providers/openai-compatible.js';
-import type { ChatBody, ProviderAdapter } from './providers/types.js';
+import { adapterFor } from './providers/index.js';
+import type { ChatBody } from './providers/types.js';
 import { guardBody, openUpstream, responseHeaders, type UpstreamFetch } from './upstream.js';
-
-const ADAPTERS: Record<string, ProviderAdapter> = {
-  'openai-compatible': openAICompatible,
-  anthropic,
-};
 
 export interface ChatDeps {
   config: Config;
@@ -48,7 +42,7 @@ export async function handleChat(c: Context, deps: ChatDeps, log: RequestLog, st
   log.provider = provider.id;
   const stream = body.stream === true;
   log.stream = stream;
-  const adapter = ADAPTERS[provider.kind];
+  const adapter = adapterFor(provider.kind);
   const call = adapter.chatRequest({ body, provider, upstreamModel: resolved.upstreamModel });
   call.headers['x-request-id'] = log.request_id;
 

@@ -39,30 +39,58 @@ export interface ChildGateway {
   exited: Promise<number | null>;
 }
 
+/** Children still running when the test process exits are killed, so no run leaves a gateway behind. */
+const live = new Set<() => void>();
+process.once('exit', () => live.forEach((kill) => kill()));
+
 const START_LINE = /^mini-llm gateway listening on (http:\/\/\S+)$/m;
 
 /** Spawn a gateway process and wait for its start line (CONTRACT §7). */
-export function spawnGateway(command: string, args: string[], env: Record<string, string>, opts: { timeoutMs?: number; ipc?: boolean } = {}): Promise<ChildGateway> {
+export function spawnGateway(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+  opts: { timeoutMs?: number; ipc?: boolean; ready?: RegExp; group?: boolean; cwd?: string } = {},
+): Promise<ChildGateway> {
   const child = spawn(command, args, {
-    cwd: ROOT,
+    cwd: opts.cwd ?? ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', MINI_LLM_PORT: '0', ...env },
     stdio: opts.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
+    // A process group, so that stopping it also stops what it spawned (wrangler → workerd).
+    detached: opts.group === true,
   });
+  const signal = (sig: NodeJS.Signals) => {
+    try {
+      if (opts.group && child.pid) process.kill(-child.pid, sig);
+      else child.kill(sig);
+    } catch {
+      // already gone
+    }
+  };
+  const ready = opts.ready ?? START_LINE;
+  const killAll = () => signal('SIGKILL');
+  live.add(killAll);
   let out = '';
   let err = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (err += d));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      if (!opts.group) live.delete(killAll);
+      resolve(code);
+    }),
+  );
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
-      child.kill('SIGKILL');
+      signal('SIGKILL');
       reject(new Error(`gateway did not start in time.\nstdout: ${out}\nstderr: ${err}`));
     }, opts.timeoutMs ?? 20_000);
     const onData = () => {
-      const m = START_LINE.exec(out);
+      const m = ready.exec(out) ?? (opts.ready ? ready.exec(err) : null);
       if (!m) return;
       clearTimeout(timer);
       child.stdout!.off('data', onData);
+      child.stderr!.off('data', onData);
       resolve({
         url: m[1],
         child,
@@ -70,18 +98,24 @@ export function spawnGateway(command: string, args: string[], env: Record<string
         stderr: () => err,
         exited,
         async stop(graceMs = 12_000) {
-          if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-          child.kill('SIGTERM');
-          const kill = setTimeout(() => child.kill('SIGKILL'), graceMs);
+          if (child.exitCode !== null || child.signalCode !== null) {
+            if (opts.group) signal('SIGKILL');
+            return child.exitCode;
+          }
+          signal('SIGTERM');
+          const kill = setTimeout(() => signal('SIGKILL'), graceMs);
           const code = await exited;
           clearTimeout(kill);
+          if (opts.group) signal('SIGKILL');
           return code;
         },
       });
     };
     child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
     child.once('exit', (code) => {
       clearTimeout(timer);
+      if (opts.group) signal('SIGKILL');
       reject(new Error(`gateway exited with ${code} before starting.\nstdout: ${out}\nstderr: ${err}`));
     });
   });

@@ -1,0 +1,53 @@
+/** Bun entry: `npm run start:bun` (`bun src/bun.ts`). Same port rules, start line and shutdown as Node. */
+import { createApp } from './app.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { startupWarnings } from './node/start.js';
+
+declare const Bun: {
+  serve(options: { fetch: (req: Request) => Response | Promise<Response>; hostname: string; port: number; idleTimeout?: number }): {
+    port: number;
+    hostname: string;
+    url: URL;
+    stop(closeActiveConnections?: boolean): Promise<void>;
+  };
+};
+
+let config: Config;
+try {
+  config = loadConfig(process.env);
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err;
+  console.error(`mini-llm gateway: invalid configuration: ${err.message}`);
+  process.exit(1);
+}
+
+const app = createApp(config);
+let server: ReturnType<typeof Bun.serve> | undefined;
+let lastError: unknown;
+for (let i = 0; i < (config.port === 0 ? 1 : 21) && !server; i++) {
+  try {
+    // idleTimeout: the longest Bun allows; upstream silence is governed by MINI_LLM_TIMEOUT_MS instead.
+    server = Bun.serve({ fetch: app.fetch, hostname: config.host, port: config.port + i, idleTimeout: 255 });
+  } catch (err) {
+    lastError = err;
+    if ((err as { code?: string }).code !== 'EADDRINUSE') break;
+  }
+}
+if (!server) {
+  console.error(`mini-llm gateway: cannot listen on ${config.host}:${config.port}: ${(lastError as Error)?.message}`);
+  process.exit(1);
+}
+const host = server.hostname.includes(':') ? `[${server.hostname}]` : server.hostname;
+process.stdout.write(`mini-llm gateway listening on http://${host}:${server.port}\n`);
+for (const w of startupWarnings(config)) console.error(w);
+
+let stopping = false;
+const stop = () => {
+  if (stopping) return;
+  stopping = true;
+  setTimeout(() => process.exit(0), 10_000).unref();
+  server!.stop(false).then(() => process.exit(0));
+};
+process.once('SIGTERM', stop);
+process.once('SIGINT', stop);
+if (process.send) process.once('disconnect', stop);
