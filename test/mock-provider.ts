@@ -13,6 +13,7 @@
  *   hang-after:N      send N SSE events, then go silent
  *   die-after:N       send N SSE events, then destroy the connection
  *   echo              answer the received request (headers and body) as JSON
+ *   leak              answer 401 with an error message that echoes the received key (as some providers do)
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -108,6 +109,12 @@ export async function startMockProvider(): Promise<MockProvider> {
       res.end(b ? fixture(b) : `mock failure ${status}`);
       return;
     }
+    if (scenario === 'leak') {
+      const key = String(req.headers['x-api-key'] ?? req.headers.authorization ?? '').replace(/^Bearer /, '');
+      res.writeHead(401, { 'content-type': 'application/json', ...commonHeaders });
+      res.end(JSON.stringify({ error: { message: `Incorrect API key provided: ${key}.`, type: 'invalid_request_error', param: null, code: 'invalid_api_key' } }));
+      return;
+    }
     if (scenario === 'echo') {
       res.writeHead(200, { 'content-type': 'application/json', ...commonHeaders });
       res.end(JSON.stringify({ headers: req.headers, body }));
@@ -131,7 +138,8 @@ export async function startMockProvider(): Promise<MockProvider> {
     for (let i = 0; i < events.length; i++) {
       if (res.destroyed) return;
       if (i === stopAfter) {
-        if (scenario === 'die-after') res.socket?.destroy();
+        // Let what was written reach the gateway, then cut the connection mid-body.
+        if (scenario === 'die-after') setTimeout(() => res.socket?.destroy(), 50);
         return; // hang-after: silent, connection open
       }
       if (delay > 0 && i > 0) await new Promise((r) => setTimeout(r, delay));
