@@ -85,11 +85,15 @@ export function createApp(config: Config, options: AppOptions = {}) {
   app.onError((err, c) => {
     const log = c.get('log');
     if (err instanceof GatewayError) {
-      if (log) log.error_code = err.code;
+      if (log) {
+        log.error_code = err.code;
+        if (err.upstreamStatus !== undefined) log.upstream_status = err.upstreamStatus;
+      }
       return errorResponse(err);
     }
     if (log) log.error_code = 'internal_error';
-    logger.debug(redact(`unexpected error: ${(err as Error)?.stack ?? String(err)}`, config.secrets));
+    logger.error(redact(`unexpected error in ${c.req.method} ${c.req.path}: ${(err as Error)?.message ?? String(err)}`, config.secrets));
+    logger.debug(redact(String((err as Error)?.stack), config.secrets));
     return errorResponse(new GatewayError(500, 'server_error', 'internal_error', 'The gateway failed unexpectedly; see its log.'));
   });
 

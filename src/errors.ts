@@ -16,6 +16,8 @@ export class GatewayError extends Error {
     readonly code: string | null,
     message: string,
     readonly param: string | null = null,
+    /** The provider's HTTP status, when this error maps an upstream answer. */
+    readonly upstreamStatus?: number,
   ) {
     super(message);
     this.name = 'GatewayError';

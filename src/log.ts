@@ -28,6 +28,9 @@ export function createLogger(level: LogLevel, sink: LogSink = stderrSink) {
     request(entry: RequestLog) {
       if (level !== 'silent') sink(JSON.stringify({ time: new Date().toISOString(), ...entry }));
     },
+    error(message: string) {
+      if (level !== 'silent') sink(JSON.stringify({ time: new Date().toISOString(), level: 'error', message }));
+    },
     debug(message: string) {
       if (level === 'debug') sink(JSON.stringify({ time: new Date().toISOString(), level: 'debug', message }));
     },

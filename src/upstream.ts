@@ -122,7 +122,7 @@ async function upstreamHttpError(response: Response, opts: UpstreamOptions): Pro
   }
   const parsed = parseErrorBody(text);
   const message = redact(parsed.message ?? `Provider "${opts.providerId}" answered HTTP ${response.status}.`, opts.secrets);
-  return new GatewayError(status, parsed.type ?? 'upstream_error', parsed.code ?? null, message, parsed.param ?? null);
+  return new GatewayError(status, parsed.type ?? 'upstream_error', parsed.code ?? null, message, parsed.param ?? null, response.status);
 }
 
 interface ParsedError {

@@ -53,9 +53,9 @@ export function installShutdown(server: Server, drainMs = DRAIN_MS): void {
     if (stopping) return;
     stopping = true;
     server.close(() => process.exit(0));
+    // Keep-alive connections are closed as soon as they are idle, so in-flight requests alone hold the exit.
     server.closeIdleConnections();
-    // Connections that go idle after their response are closed as they finish.
-    server.on('request', (_req, res) => res.setHeader('connection', 'close'));
+    setInterval(() => server.closeIdleConnections(), 100).unref();
     setTimeout(() => {
       server.closeAllConnections();
       process.exit(0);
