@@ -37,10 +37,6 @@ if (!server) {
   console.error(`mini-llm gateway: cannot listen on ${config.host}:${config.port}: ${(lastError as Error)?.message}`);
   process.exit(1);
 }
-const host = server.hostname.includes(':') ? `[${server.hostname}]` : server.hostname;
-process.stdout.write(`mini-llm gateway listening on http://${host}:${server.port}\n`);
-for (const w of startupWarnings(config)) console.error(w);
-
 let stopping = false;
 const stop = () => {
   if (stopping) return;
@@ -51,3 +47,8 @@ const stop = () => {
 process.once('SIGTERM', stop);
 process.once('SIGINT', stop);
 if (process.send) process.once('disconnect', stop);
+
+const host = server.hostname.includes(':') ? `[${server.hostname}]` : server.hostname;
+process.stdout.write(`mini-llm gateway listening on http://${host}:${server.port}\n`);
+for (const w of startupWarnings(config)) console.error(w);
+

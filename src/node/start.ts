@@ -32,8 +32,9 @@ export async function startNode(env: EnvRecord, overrides: Partial<Pick<Config, 
   }
   const app = createApp(config, options);
   const { server, url } = await listen(app.fetch, config.host, config.port);
+  // Signal handlers first: a parent may send SIGTERM as soon as it reads the start line.
+  installShutdown(server);
   process.stdout.write(`mini-llm gateway listening on ${url}\n`);
   for (const w of startupWarnings(config)) console.error(w);
-  installShutdown(server);
   return { server, url, config };
 }
