@@ -87,6 +87,14 @@ describe('toAnthropicRequest: top-level fields', () => {
     const all = Object.fromEntries(DROPPED_FIELDS.map((f) => [f, f === 'n' ? 1 : 'x']));
     expect(Object.keys(conv(all))).toEqual(['model', 'max_tokens', 'messages']);
   });
+
+  it.each([
+    ['thinking', { type: 'enabled', budget_tokens: 2048 }],
+    ['output_config', { effort: 'low' }],
+    ['some_future_field', [1, 2]],
+  ])('a field it does not know, %s, goes upstream untouched (no allowlist)', (field, value) => {
+    expect(conv({ [field]: value })[field]).toEqual(value);
+  });
 });
 
 describe('toAnthropicRequest: system and developer messages', () => {

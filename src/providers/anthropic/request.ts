@@ -77,8 +77,17 @@ export function toAnthropicRequest(body: ChatBody, upstreamModel: string): Recor
   if (stops) out.stop_sequences = stops;
   if (body.stream === true) out.stream = true;
   if (typeof body.user === 'string' && body.user !== '') out.metadata = { user_id: body.user };
+  // No allowlist: a field that is neither mapped nor known to have no equivalent goes upstream as it is
+  // (`thinking`, `output_config`, `context_management`, ...), so Anthropic accepts it or says why not.
+  for (const [key, value] of Object.entries(body)) {
+    if (!MAPPED_FIELDS.has(key) && !DROPPED.has(key) && !(key in out)) out[key] = value;
+  }
   return out;
 }
+
+/** OpenAI fields this module translates. */
+const MAPPED_FIELDS = new Set(['model', 'messages', 'max_tokens', 'max_completion_tokens', 'stop', 'temperature', 'top_p', 'top_k', 'tools', 'tool_choice', 'parallel_tool_calls', 'stream', 'user']);
+const DROPPED: ReadonlySet<string> = new Set(DROPPED_FIELDS);
 
 function sampling(body: ChatBody, model: string): Json {
   if (rejectsSampling(model)) return {};
