@@ -38,3 +38,8 @@ it('examples/child-process.ts starts the gateway, gets an answer, and leaves no 
   expect(answer).toBe('The capital of France is Paris.');
   expect(alive(pid)).toBe(false);
 });
+
+it('`npx mini-llm-gateway --version` works in the checkout (the package bin, built by npm install)', async () => {
+  const { stdout } = await promisify(execFile)('npx', ['--no-install', 'mini-llm-gateway', '--version'], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
+  expect(stdout.trim()).toBe(JSON.parse(execFileSync('cat', ['package.json'], { cwd: ROOT, encoding: 'utf8' })).version);
+});
