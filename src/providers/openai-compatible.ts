@@ -4,7 +4,7 @@
  * quirks (PROVIDERS.md §2); the answer's bytes come back unchanged.
  */
 import type { Provider } from '../config.js';
-import { authHeaders, type ChatBody, type ProviderAdapter } from './types.js';
+import { authHeaders, listedModelIds, type ChatBody, type ProviderAdapter } from './types.js';
 
 /** Apply a provider's request quirks. Pure: returns a new body when something changes. */
 export function applyQuirks(body: ChatBody, quirks: Provider['quirks']): ChatBody {
@@ -41,8 +41,5 @@ export const openAICompatible: ProviderAdapter = {
   modelsRequest(provider) {
     return { url: provider.modelsUrl, headers: { accept: 'application/json', ...authHeaders(provider) } };
   },
-  modelIds(json) {
-    const data = (json as { data?: unknown })?.data;
-    return Array.isArray(data) ? data.map((m) => (m as { id?: unknown })?.id).filter((id): id is string => typeof id === 'string') : [];
-  },
+  modelIds: listedModelIds,
 };

@@ -50,3 +50,9 @@ export function authHeaders(provider: Provider): Record<string, string> {
     ? { 'x-api-key': provider.apiKey }
     : { authorization: `Bearer ${provider.apiKey}` };
 }
+
+/** The ids of a `{data: [{id}, ...]}` model list: OpenAI's shape, and Anthropic's too. */
+export function listedModelIds(json: unknown): string[] {
+  const data = (json as { data?: unknown })?.data;
+  return Array.isArray(data) ? data.map((m) => (m as { id?: unknown })?.id).filter((id): id is string => typeof id === 'string') : [];
+}

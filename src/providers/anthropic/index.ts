@@ -3,7 +3,7 @@
  * Request mapping in request.ts (§3c), answers in response.ts (§3d) and stream.ts (§3e).
  */
 import type { Provider } from '../../config.js';
-import { authHeaders, type ProviderAdapter } from '../types.js';
+import { authHeaders, listedModelIds, type ProviderAdapter } from '../types.js';
 import { toAnthropicRequest } from './request.js';
 import { toOpenAIResponse, type AnthropicMessage } from './response.js';
 import { anthropicToOpenAIStream } from './stream.js';
@@ -45,8 +45,5 @@ export const anthropic: ProviderAdapter = {
   modelsRequest(provider) {
     return { url: provider.modelsUrl, headers: { accept: 'application/json', ...versionAndAuth(provider) } };
   },
-  modelIds(json) {
-    const data = (json as { data?: unknown })?.data;
-    return Array.isArray(data) ? data.map((m) => (m as { id?: unknown })?.id).filter((id): id is string => typeof id === 'string') : [];
-  },
+  modelIds: listedModelIds,
 };
