@@ -54,14 +54,19 @@ export function createApp(config: Config, options: AppOptions = {}) {
 
   app.get('/v1/models', (c) => c.json(listModels(config)));
 
+  const tooLarge = () => {
+    throw new GatewayError(413, 'invalid_request_error', 'request_too_large', `The request body is larger than ${config.maxBodyBytes} bytes (MINI_LLM_MAX_BODY_BYTES).`);
+  };
+  const limitStreamedBody = bodyLimit({ maxSize: config.maxBodyBytes, onError: tooLarge });
   app.post(
     '/v1/chat/completions',
-    bodyLimit({
-      maxSize: config.maxBodyBytes,
-      onError: () => {
-        throw new GatewayError(413, 'invalid_request_error', 'request_too_large', `The request body is larger than ${config.maxBodyBytes} bytes (MINI_LLM_MAX_BODY_BYTES).`);
-      },
-    }),
+    // With a content-length the header decides, without touching c.req.raw.body (which on
+    // @hono/node-server builds a full WHATWG Request); chunked bodies are counted by bodyLimit.
+    (c, next) => {
+      const length = c.req.header('content-length');
+      if (length === undefined || c.req.header('transfer-encoding') !== undefined) return limitStreamedBody(c, next);
+      return Number.parseInt(length, 10) > config.maxBodyBytes ? tooLarge() : next();
+    },
     async (c) => {
       const res = await handleChat(c, deps, c.get('log'), c.get('started'));
       c.set('deferLog', true);

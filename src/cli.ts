@@ -11,6 +11,7 @@ import { aliasRows, aliasTableJson, checkFailed, checkJson, redact, renderAliasT
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { loadDotEnv } from './node/env.js';
 import { startNode } from './node/start.js';
+import { createNodeUpstreamFetch } from './node/upstream-client.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: unknown };
@@ -72,7 +73,7 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
   const overrides: { port?: number; host?: string } = {};
   if (args.port !== undefined) overrides.port = args.port;
   if (args.host !== undefined) overrides.host = args.host;
-  await startNode(process.env, overrides);
+  await startNode(process.env, overrides, { fetch: createNodeUpstreamFetch() });
   return undefined; // serving: the shutdown handlers decide when to exit
 }
 

@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createApp, type AppOptions } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { listen } from '../src/node/serve.js';
+import { createNodeUpstreamFetch } from '../src/node/upstream-client.js';
 
 export const ROOT = new URL('..', import.meta.url).pathname;
 
@@ -16,7 +17,8 @@ export interface RunningGateway {
 export async function startGateway(env: Record<string, string>, options: AppOptions = {}): Promise<RunningGateway> {
   const logs: string[] = [];
   const config = loadConfig({ MINI_LLM_LOG: 'info', ...env });
-  const app = createApp(config, { logSink: (l) => logs.push(l), ...options });
+  // The same upstream client as the Node entry (undici), so in-process tests cover it.
+  const app = createApp(config, { logSink: (l) => logs.push(l), fetch: createNodeUpstreamFetch(), ...options });
   const { server, url } = await listen(app.fetch, '127.0.0.1', 0);
   return {
     url,

@@ -20,10 +20,25 @@
  * - a status `new Response` cannot carry (below 200, above 599) is a failure before the headers
  *   (`cause.code = 'UND_ERR_INVALID_STATUS'`), so the gateway answers 502.
  */
-import { Readable } from 'node:stream';
+import { createRequire } from 'node:module';
+import type { Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
-import { Agent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { UpstreamFetch } from '../upstream.js';
+
+/** undici 7 needs Node ≥ 20.18.1; older Nodes keep the global `fetch`. */
+export function undiciSupported(version: string = process.versions.node): boolean {
+  const [major = 0, minor = 0, patch = 0] = version.split('.').map(Number);
+  return major > 20 || (major === 20 && (minor > 18 || (minor === 18 && patch >= 1)));
+}
+
+/**
+ * The Node entries' upstream client: undici where this Node supports it, else `undefined` (the app then
+ * uses the global `fetch`).
+ */
+export function createNodeUpstreamFetch(options: UndiciFetchOptions = {}): UpstreamFetch | undefined {
+  return undiciSupported() ? createUndiciFetch(options) : undefined;
+}
 
 export interface UndiciFetchOptions {
   /** Most connections per upstream origin; further requests queue. Default 4096: an open stream holds one. */
@@ -86,7 +101,7 @@ export function nodeToWeb(source: Readable): ReadableStream<Uint8Array> {
           done = true;
           controller.close();
         });
-        source.once('error', (err) => {
+        source.on('error', (err) => {
           if (done) return;
           done = true;
           controller.error(err);
@@ -111,6 +126,12 @@ export function nodeToWeb(source: Readable): ReadableStream<Uint8Array> {
   );
 }
 
+/** Drop a body nobody will read; undici reports the abort as an 'error' that must not go unhandled. */
+function discard(body: Readable) {
+  body.on('error', () => {});
+  body.destroy();
+}
+
 function decoder(encoding: string): NodeJS.ReadWriteStream | undefined {
   switch (encoding.trim().toLowerCase()) {
     case 'gzip':
@@ -125,10 +146,17 @@ function decoder(encoding: string): NodeJS.ReadWriteStream | undefined {
   }
 }
 
+/**
+ * undici is loaded on first use, or right after start-up (setImmediate: after the start line, CONTRACT §7),
+ * so its ~80 ms of module loading does not delay the start line.
+ */
 export function createUndiciFetch(options: UndiciFetchOptions = {}): UndiciFetch {
-  const dispatcher: Dispatcher =
-    options.dispatcher ??
-    new Agent({
+  let dispatcher: Dispatcher | undefined = options.dispatcher;
+  let closed = false;
+  const agent = (): Dispatcher => {
+    if (dispatcher) return dispatcher;
+    const { Agent } = createRequire(import.meta.url)('undici') as typeof import('undici');
+    return (dispatcher = new Agent({
       pipelining: 1,
       connections: options.connections ?? 4096,
       keepAliveTimeout: options.keepAliveTimeout ?? 10_000,
@@ -136,7 +164,9 @@ export function createUndiciFetch(options: UndiciFetchOptions = {}): UndiciFetch
       headersTimeout: 0,
       bodyTimeout: 0,
       connect: { timeout: options.connectTimeout ?? 10_000 },
-    });
+    }));
+  };
+  if (!dispatcher) setImmediate(() => closed || agent()).unref();
   const targets = new Map<string, { origin: string; path: string }>();
 
   const target = (url: string) => {
@@ -156,7 +186,7 @@ export function createUndiciFetch(options: UndiciFetchOptions = {}): UndiciFetch
     const { origin, path } = target(url);
     let data: Dispatcher.ResponseData;
     try {
-      data = await dispatcher.request({
+      data = await agent().request({
         origin,
         path,
         method: init.method as Dispatcher.HttpMethod,
@@ -170,11 +200,11 @@ export function createUndiciFetch(options: UndiciFetchOptions = {}): UndiciFetch
     }
     const { statusCode, headers, body } = data;
     if (statusCode < 200 || statusCode > 599) {
-      body.destroy();
+      discard(body);
       throw fetchFailed(Object.assign(new Error(`The upstream answered with HTTP status ${statusCode}.`), { code: 'UND_ERR_INVALID_STATUS' }));
     }
     if (NULL_BODY.has(statusCode)) {
-      body.destroy();
+      discard(body);
       return new Response(null, { status: statusCode, headers: headerPairs(headers, false) });
     }
     const encoding = headers['content-encoding'];
@@ -182,11 +212,15 @@ export function createUndiciFetch(options: UndiciFetchOptions = {}): UndiciFetch
     let source: Readable = body;
     if (decode) {
       source = body.pipe(decode) as unknown as Readable;
-      body.once('error', (err) => source.destroy(err));
+      body.on('error', (err) => source.destroy(err));
       source.once('close', () => body.destroy());
     }
     return new Response(nodeToWeb(source), { status: statusCode, headers: headerPairs(headers, decode !== undefined) });
   };
 
-  return Object.assign(upstreamFetch, { close: () => dispatcher.close() });
+  return Object.assign(upstreamFetch, { close: async () => {
+      closed = true;
+      await dispatcher?.close();
+    },
+  });
 }
