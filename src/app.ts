@@ -21,7 +21,7 @@ export interface AppOptions {
   logSink?: LogSink;
 }
 
-type Env = { Variables: { log: RequestLog; started: number; deferLog: boolean } };
+export type GatewayEnv = { Variables: { log: RequestLog; started: number; deferLog: boolean } };
 
 const REQUEST_ID = /^[\x21-\x7e]{1,200}$/;
 
@@ -32,7 +32,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
     logger,
     fetch: options.fetch ?? ((url, init) => fetch(url, init)),
   } satisfies Parameters<typeof handleChat>[1];
-  const app = new Hono<Env>();
+  const app = new Hono<GatewayEnv>();
 
   app.use(async (c, next) => {
     const incoming = c.req.header('x-request-id');
@@ -67,11 +67,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
       if (length === undefined || c.req.header('transfer-encoding') !== undefined) return limitStreamedBody(c, next);
       return Number.parseInt(length, 10) > config.maxBodyBytes ? tooLarge() : next();
     },
-    async (c) => {
-      const res = await handleChat(c, deps, c.get('log'), c.get('started'));
-      c.set('deferLog', true);
-      return res;
-    },
+    (c) => handleChat(c, deps, c.get('log'), c.get('started')),
   );
 
   const known = new Map([

@@ -1,5 +1,6 @@
 /** `POST /v1/chat/completions`: parse, resolve the model, call the provider, stream the answer back. */
 import type { Context } from 'hono';
+import type { GatewayEnv } from './app.js';
 import type { Config } from './config.js';
 import { GatewayError, invalidRequest } from './errors.js';
 import type { Logger, RequestLog } from './log.js';
@@ -28,7 +29,7 @@ async function readJsonObject(c: Context): Promise<ChatBody> {
   return body as ChatBody;
 }
 
-export async function handleChat(c: Context, deps: ChatDeps, log: RequestLog, started: number): Promise<Response> {
+export async function handleChat(c: Context<GatewayEnv>, deps: ChatDeps, log: RequestLog, started: number): Promise<Response> {
   const { config } = deps;
   const body = await readJsonObject(c);
   const model = body.model;
@@ -57,26 +58,42 @@ export async function handleChat(c: Context, deps: ChatDeps, log: RequestLog, st
   log.upstream_status = response.status;
   const headers = responseHeaders(response.headers, log.request_id, provider.id);
 
-  let source = response.body ?? new ReadableStream<Uint8Array>({ start: (ctl) => ctl.close() });
-  if (adapter.chatResponse) {
-    const includeUsage = (body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
-    let translated;
-    try {
-      translated = await adapter.chatResponse(response, { stream, includeUsage });
-    } catch (err) {
-      exchange.watchdog.stop();
-      if (err instanceof GatewayError) throw err;
-      throw exchange.watchdog.fired
-        ? new GatewayError(504, 'upstream_error', 'upstream_timeout', `Provider "${provider.id}" went silent for ${config.timeoutMs} ms.`)
-        : new GatewayError(502, 'upstream_error', 'upstream_disconnected', `Provider "${provider.id}" sent an incomplete or unreadable answer.`);
+  let answer: ReadableStream<Uint8Array> | Uint8Array<ArrayBuffer>;
+  try {
+    if (adapter.chatResponse) {
+      const includeUsage = (body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
+      const translated = await adapter.chatResponse(response, { stream, includeUsage });
+      answer = translated.body;
+      headers.set('content-type', translated.contentType);
+    } else if ((response.headers.get('content-type') ?? '').includes('text/event-stream')) {
+      answer = response.body ?? new Uint8Array(0);
+    } else {
+      // One JSON document, which no client can use before its last byte: read it whole, so that an upstream
+      // dying mid-body becomes a clean 502 rather than a truncated answer.
+      answer = new Uint8Array(await response.arrayBuffer());
     }
-    source = translated.body;
-    headers.set('content-type', translated.contentType);
+  } catch (err) {
+    exchange.watchdog.stop();
+    if (err instanceof GatewayError) throw err;
+    if (exchange.clientGone()) throw new GatewayError(499, 'upstream_error', 'client_closed', 'The client closed the connection.');
+    throw exchange.watchdog.fired
+      ? new GatewayError(504, 'upstream_error', 'upstream_timeout', `Provider "${provider.id}" went silent for ${config.timeoutMs} ms.`)
+      : new GatewayError(502, 'upstream_error', 'upstream_disconnected', `Provider "${provider.id}" sent an incomplete or unreadable answer.`);
   }
-  const sse = (headers.get('content-type') ?? '').includes('text/event-stream');
+
+  if (answer instanceof Uint8Array) {
+    exchange.watchdog.stop();
+    log.outcome = 'ok';
+    log.bytes = answer.byteLength;
+    log.ttfb_ms = Date.now() - started;
+    return new Response(answer, { status: response.status, headers });
+  }
+
+  // A stream: passed on chunk by chunk, logged when it ends.
+  c.set('deferLog', true);
   log.outcome = 'streaming';
-  const guarded = guardBody(source, exchange, {
-    sse,
+  const guarded = guardBody(answer, exchange, {
+    sse: (headers.get('content-type') ?? '').includes('text/event-stream'),
     timeoutMs: config.timeoutMs,
     onEnd: (end) => {
       log.outcome = end.outcome;

@@ -77,6 +77,22 @@ describe('upstream dies mid-stream', () => {
   });
 });
 
+describe('non-streamed answers', () => {
+  it.each(['openai/die-json', 'anthropic/die-json'])('%s: an answer that dies midway → 502 upstream_disconnected, never a truncated 200', async (model) => {
+    const res = await post(gw.url, { model, messages: [{ role: 'user', content: 'hi' }] });
+    expect(res.status).toBe(502);
+    expect((await res.json()).error).toMatchObject({ type: 'upstream_error', code: 'upstream_disconnected' });
+  });
+
+  it.each(['openai/hang-json', 'anthropic/hang-json'])('%s: an answer that goes silent midway → 504 upstream_timeout, upstream closed', async (model) => {
+    const index = mock.requests.length;
+    const res = await post(gw.url, { model, messages: [{ role: 'user', content: 'hi' }] });
+    expect(res.status).toBe(504);
+    expect((await res.json()).error).toMatchObject({ type: 'upstream_error', code: 'upstream_timeout' });
+    await mock.waitForClose(index);
+  });
+});
+
 describe('body limit (MINI_LLM_MAX_BODY_BYTES=4096)', () => {
   const big = JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content: 'x'.repeat(5000) }] });
 

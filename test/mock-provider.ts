@@ -12,6 +12,8 @@
  *   hang              never answer
  *   hang-after:N      send N SSE events, then go silent
  *   die-after:N       send N SSE events, then destroy the connection
+ *   die-json          send the start of a JSON answer (announced whole by content-length), then destroy the connection
+ *   hang-json         send the start of a JSON answer, then go silent
  *   echo              answer the received request (headers and body) as JSON
  *   leak              answer 401 with an error message that echoes the received key (as some providers do)
  */
@@ -118,6 +120,13 @@ export async function startMockProvider(): Promise<MockProvider> {
     if (scenario === 'echo') {
       res.writeHead(200, { 'content-type': 'application/json', ...commonHeaders });
       res.end(JSON.stringify({ headers: req.headers, body }));
+      return;
+    }
+    if (scenario === 'die-json' || scenario === 'hang-json') {
+      const text = fixture(files.json);
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), ...commonHeaders });
+      res.write(text.slice(0, 100));
+      if (scenario === 'die-json') setTimeout(() => res.socket?.destroy(), 50);
       return;
     }
     if (body?.stream !== true) {

@@ -25,7 +25,8 @@ export interface ChatResponseContext {
 }
 
 export interface TranslatedBody {
-  body: ReadableStream<Uint8Array>;
+  /** A stream is passed on chunk by chunk; bytes are a whole (non-streamed) answer. */
+  body: ReadableStream<Uint8Array> | Uint8Array<ArrayBuffer>;
   contentType: string;
 }
 

@@ -33,12 +33,7 @@ export const anthropic: ProviderAdapter = {
     }
     const json = encoder.encode(JSON.stringify(toOpenAIResponse((await upstream.json()) as AnthropicMessage)));
     return {
-      body: new ReadableStream<Uint8Array>({
-        start(c) {
-          c.enqueue(json);
-          c.close();
-        },
-      }),
+      body: json,
       contentType: 'application/json',
     };
   },
