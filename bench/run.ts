@@ -41,8 +41,8 @@ const TMP = mkdtempSync(join(tmpdir(), 'mini-llm-bench-'));
 
 /** Durations and sizes: the full run, or the CI smoke. */
 const P = QUICK
-  ? { rpsSeconds: 1, warmSeconds: 1, latencyRequests: 300, streamConcurrency: 4, streamSeconds: 1.5, chunks: 5, gapMs: 20, manyStreams: 100, manyChunks: 5, manyGapMs: 100, startupRuns: 1, translateEvents: 2000 }
-  : { rpsSeconds: 5, warmSeconds: 4, latencyRequests: 3000, streamConcurrency: 16, streamSeconds: 8, chunks: 20, gapMs: 50, manyStreams: 1000, manyChunks: 20, manyGapMs: 100, startupRuns: 5, translateEvents: 20000 };
+  ? { rounds: 1, rpsSeconds: 1, warmSeconds: 1, latencyRequests: 300, streamConcurrency: 4, streamSeconds: 1.5, chunks: 5, gapMs: 20, manyStreams: 100, manyChunks: 5, manyGapMs: 100, startupRuns: 1, translateEvents: 2000 }
+  : { rounds: 3, rpsSeconds: 4, warmSeconds: 4, latencyRequests: 3000, streamConcurrency: 16, streamSeconds: 8, chunks: 20, gapMs: 50, manyStreams: 1000, manyChunks: 20, manyGapMs: 100, startupRuns: 5, translateEvents: 20000 };
 
 // ---------------------------------------------------------------------------------------------- processes
 
@@ -139,6 +139,8 @@ interface RpsResult {
   rps: number;
   errors: number;
   non2xx: number;
+  /** Each round's figure, when measured in rounds. */
+  samples?: number[];
 }
 
 type Autocannon = (opts: Record<string, unknown>) => Promise<{ requests: { average: number; total: number }; duration: number; errors: number; timeouts: number; non2xx: number }>;
@@ -175,6 +177,28 @@ async function loadOnce(url: string, body: string, connections: number, seconds:
 async function throughput(url: string, body: string, connections = 64): Promise<RpsResult> {
   await loadOnce(url, body, connections, P.warmSeconds);
   return loadOnce(url, body, connections, P.rpsSeconds);
+}
+
+/**
+ * req/s of several targets measured in interleaved rounds (each round visits every target, in a rotating
+ * order), each target's median kept: on a 2-core VM a figure drifts by ±15% between runs, so a reference and
+ * the gateway are compared only as measured side by side.
+ */
+async function compareThroughput(targets: Array<[name: string, url: string, body: string]>, connections = 64): Promise<Record<string, RpsResult>> {
+  for (const [, url, body] of targets) await loadOnce(url, body, connections, P.warmSeconds);
+  const samples = new Map<string, RpsResult[]>(targets.map(([name]) => [name, []]));
+  for (let round = 0; round < P.rounds; round++) {
+    for (let i = 0; i < targets.length; i++) {
+      const [name, url, body] = targets[(i + round) % targets.length];
+      samples.get(name)!.push(await loadOnce(url, body, connections, P.rpsSeconds));
+    }
+  }
+  const out: Record<string, RpsResult> = {};
+  for (const [name, list] of samples) {
+    const sorted = [...list].sort((a, b) => a.rps - b.rps);
+    out[name] = { ...sorted[Math.floor(sorted.length / 2)], samples: list.map((r) => Math.round(r.rps)) };
+  }
+  return out;
 }
 
 const pct = (sorted: number[], p: number) => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]);
@@ -488,10 +512,10 @@ async function main() {
     ['raw-pipe', rawPipe.url, tiny('bench')],
     ['gateway-node', gwNode.url, tiny('openai/bench')],
   ];
+  if (!SKIP.has('nonstream')) Object.assign(rps, await compareThroughput(targets));
   for (const [name, url, body] of SKIP.has('nonstream') ? [] : targets) {
-    rps[name] = await throughput(url, body);
     lat[name] = await latency1(url, body, P.latencyRequests);
-    log(`  ${name}: ${f0(rps[name].rps)} req/s${errNote(rps[name])}; 1 conn p50 ${f0(lat[name].p50)} µs, p99 ${f0(lat[name].p99)} µs`);
+    log(`  ${name}: ${f0(rps[name].rps)} req/s (median of ${rps[name].samples?.join(', ')})${errNote(rps[name])}; 1 conn p50 ${f0(lat[name].p50)} µs, p99 ${f0(lat[name].p99)} µs`);
   }
   await naive.stop();
   await rawPipe.stop();
@@ -514,10 +538,12 @@ async function main() {
   if (haveBun) {
     log('Bun: naive reference and gateway');
     const naiveBun = await startProc('naive-bun', BUN, [join(BENCH, 'naive-hono-proxy.ts')], refEnv);
-    if (!SKIP.has('nonstream')) rps['naive-bun'] = await throughput(naiveBun.url, tiny('bench'));
-    await naiveBun.stop();
     const gwBun = await startProc('gateway-bun', BUN, [BUN_ENTRY], gwEnv);
-    if (!SKIP.has('nonstream')) rps['gateway-bun'] = await throughput(gwBun.url, tiny('openai/bench'));
+    if (!SKIP.has('nonstream')) {
+      Object.assign(rps, await compareThroughput([['naive-bun', naiveBun.url, tiny('bench')], ['gateway-bun', gwBun.url, tiny('openai/bench')]]));
+      log(`  naive-bun: ${f0(rps['naive-bun'].rps)} req/s (${rps['naive-bun'].samples?.join(', ')}); gateway-bun: ${f0(rps['gateway-bun'].rps)} req/s (${rps['gateway-bun'].samples?.join(', ')})`);
+    }
+    await naiveBun.stop();
     if (!SKIP.has('nonstream')) lat['gateway-bun'] = await latency1(gwBun.url, tiny('openai/bench'), P.latencyRequests);
     if (!SKIP.has('streams')) streams['gateway-bun'] = await streaming(gwBun.url, sse(`openai/sse-${P.chunks}-${P.gapMs}`), P.chunks, P.gapMs);
     await gwBun.stop();
