@@ -43,7 +43,8 @@ export function createApp(config: Config, options: AppOptions = {}) {
     c.set('started', started);
     c.set('deferLog', false);
     await next();
-    c.res.headers.set('x-request-id', requestId);
+    // Chat answers carry it already; set it on the others (errors, /health, /v1/models).
+    if (!c.res.headers.has('x-request-id')) c.res.headers.set('x-request-id', requestId);
     log.status = c.res.status;
     if (!c.get('deferLog')) logger.request({ ...log, duration_ms: Date.now() - started });
   });

@@ -1,7 +1,7 @@
 /** Bun entry: `npm run start:bun` (`bun src/bun.ts`). Same port rules, start line and shutdown as Node. */
 import { createApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { startupWarnings } from './node/start.js';
+import { startupWarnings } from './startup.js';
 
 declare const Bun: {
   serve(options: { fetch: (req: Request) => Response | Promise<Response>; hostname: string; port: number; idleTimeout?: number }): {

@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startupWarnings } from '../src/node/start.js';
+import { startupWarnings } from '../src/startup.js';
 import { loadConfig } from '../src/config.js';
 import { KEYS, ROOT, post, readEvents, spawnGateway } from './helpers.js';
 import { startMockProvider, type MockProvider } from './mock-provider.js';

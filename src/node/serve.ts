@@ -65,5 +65,3 @@ export function installShutdown(server: Server, drainMs = DRAIN_MS): void {
   process.once('SIGINT', stop);
   if (process.send) process.once('disconnect', stop);
 }
-
-export const isLoopback = (host: string) => host === 'localhost' || host === '::1' || host.startsWith('127.');
