@@ -23,7 +23,16 @@ describe.each(RUNTIMES)('on $name', (runtime) => {
   let client: OpenAI;
 
   beforeAll(async () => {
-    gw = await runtime.start({ ...mock.env, ...KEYS, MINI_LLM_API_KEY: GATEWAY_KEY, MINI_LLM_LOG: 'silent' });
+    gw = await runtime.start({
+      ...mock.env,
+      ...KEYS,
+      MINI_LLM_API_KEY: GATEWAY_KEY,
+      MINI_LLM_LOG: 'silent',
+      // A provider added without code (on Workers: a binding like any other)
+      MINI_LLM_PROVIDERS: JSON.stringify({ myvllm: { baseUrl: `${mock.url}/nebius/v1`, apiKeyEnv: 'MYVLLM_KEY' } }),
+      MYVLLM_KEY: 'vllm-key-0123456789',
+      MINI_LLM_MODELS: '{"mine":"myvllm/Qwen/Qwen3-8B"}',
+    });
     client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: GATEWAY_KEY, maxRetries: 0 });
   });
   afterAll(async () => {
@@ -64,6 +73,15 @@ describe.each(RUNTIMES)('on $name', (runtime) => {
     }
     expect(text).toBe('The capital of France is Paris.');
     expect(finish).toBe('stop');
+  });
+
+  it('routes to a provider added with MINI_LLM_PROVIDERS, through its alias', async () => {
+    const before = mock.requests.length;
+    const res = await client.chat.completions.create({ model: 'mine', messages: [{ role: 'user', content: 'hi' }] });
+    expect(res.choices[0].message.content).toBe('The capital of France is Paris.');
+    const rec = mock.requests.slice(before).find((r) => r.path === '/nebius/v1/chat/completions')!;
+    expect(rec.headers.authorization).toBe('Bearer vllm-key-0123456789');
+    expect(rec.body.model).toBe('Qwen/Qwen3-8B');
   });
 
   it('streams incrementally: the first event arrives long before the last is sent', async () => {
