@@ -79,7 +79,8 @@ export function createApp(config: Config, options: AppOptions = {}) {
   app.notFound((c) => {
     const allowed = known.get(c.req.path);
     if (allowed) {
-      return errorResponse(new GatewayError(405, 'invalid_request_error', 'method_not_allowed', `${c.req.method} is not allowed on ${c.req.path}; use ${allowed}.`), { allow: allowed });
+      // CONTRACT §5: an unknown route (here, a known path with another method) is a 404; `allow` says which method.
+      return errorResponse(new GatewayError(404, 'invalid_request_error', 'not_found', `Unknown route: ${c.req.method} ${c.req.path}; use ${allowed}.`), { allow: allowed });
     }
     return errorResponse(new GatewayError(404, 'invalid_request_error', 'not_found', `Unknown route: ${c.req.method} ${c.req.path}.`));
   });

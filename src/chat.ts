@@ -7,7 +7,7 @@ import type { Logger, RequestLog } from './log.js';
 import { resolveModel } from './models.js';
 import { adapterFor } from './providers/index.js';
 import type { ChatBody } from './providers/types.js';
-import { guardBody, openUpstream, responseHeaders, type UpstreamFetch } from './upstream.js';
+import { guardBody, openUpstream, readWhole, responseHeaders, touching, type UpstreamFetch } from './upstream.js';
 
 export interface ChatDeps {
   config: Config;
@@ -58,31 +58,35 @@ export async function handleChat(c: Context<GatewayEnv>, deps: ChatDeps, log: Re
   log.upstream_status = response.status;
   const headers = responseHeaders(response.headers, log.request_id, provider.id);
 
+  const { watchdog } = exchange;
+  const sse = (response.headers.get('content-type') ?? '').includes('text/event-stream');
   let answer: ReadableStream<Uint8Array> | Uint8Array<ArrayBuffer>;
   try {
+    if (!sse) {
+      // One JSON document, which no client can use before its last byte: read it whole (every chunk feeding the
+      // silence watchdog), so that an upstream dying mid-body becomes a clean 502 rather than a truncated answer.
+      answer = await readWhole(response.body, watchdog);
+    } else answer = response.body ?? new Uint8Array(0);
     if (adapter.chatResponse) {
       const includeUsage = (body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
-      const translated = await adapter.chatResponse(response, { stream, includeUsage });
+      // A translated stream can consume upstream events that produce no output (pings, thinking): the raw
+      // bytes feed the watchdog, so a provider that is still sending is never taken for a silent one.
+      const raw = answer instanceof Uint8Array ? answer : touching(answer, watchdog);
+      const translated = await adapter.chatResponse(new Response(raw, response), { stream: sse, includeUsage });
       answer = translated.body;
       headers.set('content-type', translated.contentType);
-    } else if ((response.headers.get('content-type') ?? '').includes('text/event-stream')) {
-      answer = response.body ?? new Uint8Array(0);
-    } else {
-      // One JSON document, which no client can use before its last byte: read it whole, so that an upstream
-      // dying mid-body becomes a clean 502 rather than a truncated answer.
-      answer = new Uint8Array(await response.arrayBuffer());
     }
   } catch (err) {
-    exchange.watchdog.stop();
+    watchdog.stop();
     if (err instanceof GatewayError) throw err;
     if (exchange.clientGone()) throw new GatewayError(499, 'upstream_error', 'client_closed', 'The client closed the connection.');
-    throw exchange.watchdog.fired
+    throw watchdog.fired
       ? new GatewayError(504, 'upstream_error', 'upstream_timeout', `Provider "${provider.id}" went silent for ${config.timeoutMs} ms.`)
       : new GatewayError(502, 'upstream_error', 'upstream_disconnected', `Provider "${provider.id}" sent an incomplete or unreadable answer.`);
   }
 
   if (answer instanceof Uint8Array) {
-    exchange.watchdog.stop();
+    watchdog.stop();
     log.outcome = 'ok';
     log.bytes = answer.byteLength;
     log.ttfb_ms = Date.now() - started;
@@ -93,7 +97,6 @@ export async function handleChat(c: Context<GatewayEnv>, deps: ChatDeps, log: Re
   c.set('deferLog', true);
   log.outcome = 'streaming';
   const guarded = guardBody(answer, exchange, {
-    sse: (headers.get('content-type') ?? '').includes('text/event-stream'),
     timeoutMs: config.timeoutMs,
     onEnd: (end) => {
       log.outcome = end.outcome;

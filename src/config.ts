@@ -52,10 +52,15 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * A variable as text. Worker `[vars]` may also be numbers, booleans or JSON objects: they are read as the text
+ * they stand for, never ignored.
+ */
 const str = (env: EnvRecord, name: string): string | undefined => {
   const v = env[name];
-  if (typeof v !== 'string') return undefined;
-  const t = v.trim();
+  if (v === undefined || v === null) return undefined;
+  const text = typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
+  const t = text.trim();
   return t === '' ? undefined : t;
 };
 
@@ -70,6 +75,9 @@ function parseUrl(variable: string, value: string): string {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new ConfigError(variable, `must be an http:// or https:// URL, got ${url.protocol}`);
+  }
+  if (url.search !== '' || url.hash !== '') {
+    throw new ConfigError(variable, 'must not have a query or a fragment: paths are appended to it');
   }
   return url.toString().replace(/\/+$/, '');
 }

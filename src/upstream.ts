@@ -2,7 +2,7 @@
  * The one place that talks to providers: timeouts (silence before headers and between chunks), abort
  * propagation from the client, header hygiene both ways, and mapping upstream failures to OpenAI errors.
  */
-import { GatewayError, errorBody, sseErrorFrame } from './errors.js';
+import { GatewayError, sseErrorFrame } from './errors.js';
 import type { UpstreamCall } from './providers/types.js';
 
 /** The upstream HTTP client: the platform's `fetch`, or a faster one with the same shape (Node). */
@@ -87,14 +87,54 @@ export async function openUpstream(call: UpstreamCall, opts: UpstreamOptions): P
     watchdog.stop();
     throw failureBeforeHeaders(err, watchdog.fired, opts);
   }
+  // The headers end a silence: the next one starts now.
+  watchdog.touch();
   if (response.status >= 400) {
     try {
-      throw await upstreamHttpError(response, opts);
+      throw await upstreamHttpError(response, watchdog, opts);
     } finally {
       watchdog.stop();
     }
   }
   return { response, controller, watchdog, clientGone };
+}
+
+/**
+ * The whole of a body, feeding the watchdog with every chunk, so that a body that keeps arriving is never
+ * cut while one that goes silent is. Rejects if the body fails (or the watchdog aborts it).
+ */
+export async function readWhole(body: ReadableStream<Uint8Array> | null, watchdog: Watchdog): Promise<Uint8Array<ArrayBuffer>> {
+  if (!body) return new Uint8Array(0);
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    watchdog.touch();
+    chunks.push(value);
+    length += value.byteLength;
+  }
+  if (chunks.length === 1) return chunks[0] as Uint8Array<ArrayBuffer>;
+  const whole = new Uint8Array(length);
+  let offset = 0;
+  for (const c of chunks) {
+    whole.set(c, offset);
+    offset += c.byteLength;
+  }
+  return whole;
+}
+
+/** A body whose every chunk feeds the watchdog (for translated streams, whose output can lag their input). */
+export function touching(body: ReadableStream<Uint8Array>, watchdog: Watchdog): ReadableStream<Uint8Array> {
+  return body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, out) {
+        watchdog.touch();
+        out.enqueue(chunk);
+      },
+    }),
+  );
 }
 
 function failureBeforeHeaders(err: unknown, timedOut: boolean, opts: UpstreamOptions): GatewayError {
@@ -111,18 +151,24 @@ function failureBeforeHeaders(err: unknown, timedOut: boolean, opts: UpstreamOpt
 
 const MAX_ERROR_BODY = 64 * 1024;
 
-/** Map an upstream 4xx/5xx to an OpenAI-shaped error: same status (529 → 503), upstream's type and code. */
-async function upstreamHttpError(response: Response, opts: UpstreamOptions): Promise<GatewayError> {
+/**
+ * Map an upstream 4xx/5xx to an OpenAI-shaped error: same status (529 → 503), upstream's type and code, and
+ * the upstream headers a client may see (`retry-after`, `x-ratelimit-*`, ...).
+ */
+async function upstreamHttpError(response: Response, watchdog: Watchdog, opts: UpstreamOptions): Promise<GatewayError> {
   const status = response.status === 529 ? 503 : response.status;
   let text = '';
   try {
-    text = (await response.text()).slice(0, MAX_ERROR_BODY);
+    text = new TextDecoder().decode(await readWhole(response.body, watchdog)).slice(0, MAX_ERROR_BODY);
   } catch {
     // The body failed; the status alone still says what happened.
   }
   const parsed = parseErrorBody(text);
   const message = redact(parsed.message ?? `Provider "${opts.providerId}" answered HTTP ${response.status}.`, opts.secrets);
-  return new GatewayError(status, parsed.type ?? 'upstream_error', parsed.code ?? null, message, parsed.param ?? null, response.status);
+  const headers = responseHeaders(response.headers, '', opts.providerId);
+  headers.delete('content-type');
+  headers.delete('x-request-id');
+  return new GatewayError(status, parsed.type ?? 'upstream_error', parsed.code ?? null, message, parsed.param ?? null, response.status, headers);
 }
 
 interface ParsedError {
@@ -172,14 +218,13 @@ export interface BodyEnd {
 const encoder = new TextEncoder();
 
 /**
- * Wrap the body going to the client: feeds the watchdog, aborts the upstream when the client cancels,
+ * Wrap an SSE stream going to the client: feeds the watchdog, aborts the upstream when the client cancels,
  * and turns a failure after the stream began into one SSE error frame (never a silent clean end).
- * A non-SSE body that fails is errored, so the client sees a broken response rather than a short one.
  */
 export function guardBody(
   source: ReadableStream<Uint8Array>,
   exchange: UpstreamExchange,
-  opts: { sse: boolean; timeoutMs: number; onEnd?: (end: BodyEnd) => void },
+  opts: { timeoutMs: number; onEnd?: (end: BodyEnd) => void },
 ): ReadableStream<Uint8Array> {
   const reader = source.getReader();
   const { watchdog, controller } = exchange;
@@ -210,12 +255,8 @@ export function guardBody(
           const message = watchdog.fired
             ? `The provider went silent for ${opts.timeoutMs} ms; the answer is incomplete.`
             : 'The provider closed the connection before the answer was complete.';
-          if (opts.sse) {
-            out.enqueue(encoder.encode(sseErrorFrame(message, 'upstream_error', code)));
-            out.close();
-          } else {
-            out.error(Object.assign(new Error(message), { body: errorBody(message, 'upstream_error', code) }));
-          }
+          out.enqueue(encoder.encode(sseErrorFrame(message, 'upstream_error', code)));
+          out.close();
           return;
         }
         if (chunk.done) {

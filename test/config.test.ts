@@ -59,6 +59,9 @@ describe('loadConfig', () => {
     [{ OPENAI_BASE_URL: 'not a url' }, 'OPENAI_BASE_URL'],
     [{ ANTHROPIC_BASE_URL: 'ftp://x' }, 'ANTHROPIC_BASE_URL'],
     [{ CUSTOM_PROVIDER_URL: '::' }, 'CUSTOM_PROVIDER_URL'],
+    [{ OPENAI_BASE_URL: 'https://h.example/v1?api-version=1' }, 'OPENAI_BASE_URL'],
+    [{ NEBIUS_BASE_URL: 'https://h.example/v1#x' }, 'NEBIUS_BASE_URL'],
+    [{ MINI_LLM_TIMEOUT_MS: 'soon' }, 'MINI_LLM_TIMEOUT_MS'],
     [{ MINI_LLM_PORT: 'abc' }, 'MINI_LLM_PORT'],
     [{ MINI_LLM_PORT: '70000' }, 'MINI_LLM_PORT'],
     [{ MINI_LLM_TIMEOUT_MS: '-5' }, 'MINI_LLM_TIMEOUT_MS'],
@@ -75,6 +78,14 @@ describe('loadConfig', () => {
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as ConfigError).variable.startsWith(variable)).toBe(true);
     expect((err as Error).message).toContain(variable);
+  });
+
+  it('reads Worker [vars] that are numbers, booleans or JSON objects as the text they stand for', () => {
+    const c = loadConfig({ MINI_LLM_TIMEOUT_MS: 60000, MINI_LLM_ALLOW_UNAUTHENTICATED: true, MINI_LLM_MODELS: { fast: 'groq/llama-3.3-70b-versatile' } });
+    expect(c.timeoutMs).toBe(60000);
+    expect(c.allowUnauthenticated).toBe(true);
+    expect(c.aliases.get('fast')).toEqual({ provider: 'groq', model: 'llama-3.3-70b-versatile' });
+    expect(() => loadConfig({ MINI_LLM_MODELS: ['x'] })).toThrowError(/MINI_LLM_MODELS/);
   });
 
   it('parses gateway keys as a comma-separated list', () => {

@@ -176,11 +176,11 @@ describe('errors', () => {
     }
   });
 
-  it('unknown route → 404 not_found; wrong method → 405', async () => {
+  it('unknown route → 404 not_found; a known path with another method too, with an allow header', async () => {
     await expectError(await fetch(`${gw.url}/v1/nothing`), 404, 'invalid_request_error', 'not_found');
     const res = await fetch(`${gw.url}/v1/chat/completions`);
     expect(res.headers.get('allow')).toBe('POST');
-    await expectError(res, 405, 'invalid_request_error', 'method_not_allowed');
+    await expectError(res, 404, 'invalid_request_error', 'not_found');
   });
 
   it.each([
@@ -194,6 +194,19 @@ describe('errors', () => {
     const res = await post(gw.url, { model: `openai/${model}`, messages: [] });
     expect(res.headers.get('x-request-id')).toBeTruthy();
     await expectError(res, status, type, code);
+  });
+
+  it('passes the upstream rate-limit headers on with its error (retry-after, x-ratelimit-*, ids)', async () => {
+    const res = await post(gw.url, { model: 'openai/status:429:openai-error-429.json', messages: [] }, { 'x-request-id': 'rl-1' });
+    expect(res.status).toBe(429);
+    expect(res.headers.get('retry-after')).toBe('7');
+    expect(res.headers.get('x-ratelimit-remaining-requests')).toBe('99');
+    expect(res.headers.get('x-upstream-request-id')).toBe('req_mock_upstream');
+    expect(res.headers.get('x-mini-llm-provider')).toBe('openai');
+    expect(res.headers.get('x-request-id')).toBe('rl-1');
+    expect(res.headers.get('content-type')).toBe('application/json');
+    expect(res.headers.get('set-cookie')).toBeNull();
+    expect(res.headers.get('x-internal-debug')).toBeNull();
   });
 
   it('keeps the upstream message, and the upstream never sees the client credentials', async () => {

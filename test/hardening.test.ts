@@ -6,7 +6,7 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KEYS, post, readEvents, startGateway, type RunningGateway } from './helpers.js';
-import { startMockProvider, type MockProvider } from './mock-provider.js';
+import { fixture, startMockProvider, type MockProvider } from './mock-provider.js';
 
 let mock: MockProvider;
 let gw: RunningGateway;
@@ -51,6 +51,26 @@ describe('timeouts (MINI_LLM_TIMEOUT_MS=400)', () => {
     expect(data).toHaveLength(31);
     expect(data.at(-1)).toBe('[DONE]');
     expect(data.some((d) => d.includes('"error"'))).toBe(false);
+  });
+
+  it('counts silence, not time: headers at 300 ms, then a chunk every 150 ms, is never cut', async () => {
+    const res = await post(gw.url, { model: 'openai/late:300:150', stream: true, messages: [] });
+    const { data } = await readEvents(res);
+    expect(data).toHaveLength(7);
+    expect(data.at(-1)).toBe('[DONE]');
+  });
+
+  it('counts silence, not time, for a non-streamed answer arriving in pieces over 1.5 s', async () => {
+    const res = await post(gw.url, { model: 'openai/late:300:150', messages: [] });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe(fixture('openai-chat.json'));
+  });
+
+  it('an Anthropic stream that is thinking (events with no OpenAI output) for 2 s is never cut', async () => {
+    const res = await post(gw.url, { model: 'anthropic/thinking:20:100', stream: true, messages: [{ role: 'user', content: 'hi' }] });
+    const { data } = await readEvents(res);
+    expect(data.some((d) => d.includes('"error"'))).toBe(false);
+    expect(data.at(-1)).toBe('[DONE]');
   });
 
   it('a translated (Anthropic) stream that goes silent also ends with a timeout frame', async () => {
@@ -180,10 +200,11 @@ describe('bad input never produces a 500 or a crash', () => {
     expect(n).toBe(cases.length * headerSets.length);
   });
 
-  it.each(['GET', 'PUT', 'DELETE', 'PATCH'])('%s /v1/chat/completions → 405', async (method) => {
+  it.each(['GET', 'PUT', 'DELETE', 'PATCH'])('%s /v1/chat/completions → 404 not_found (CONTRACT §5)', async (method) => {
     const res = await fetch(`${gw.url}/v1/chat/completions`, { method });
-    expect(res.status).toBe(405);
-    expect((await res.json()).error.code).toBe('method_not_allowed');
+    expect(res.status).toBe(404);
+    expect(res.headers.get('allow')).toBe('POST');
+    expect((await res.json()).error.code).toBe('not_found');
   });
 
   it('the server is still serving', async () => {

@@ -14,6 +14,8 @@
  *   die-after:N       send N SSE events, then destroy the connection
  *   die-json          send the start of a JSON answer (announced whole by content-length), then destroy the connection
  *   hang-json         send the start of a JSON answer, then go silent
+ *   late:H:G          answer after H ms, then send SSE events (or a JSON answer in 10 pieces) G ms apart
+ *   thinking:N:MS     Anthropic: after message_start, N thinking deltas MS apart (no OpenAI output), then the text
  *   echo              answer the received request (headers and body) as JSON
  *   leak              answer 401 with an error message that echoes the received key (as some providers do)
  */
@@ -105,9 +107,21 @@ export async function startMockProvider(): Promise<MockProvider> {
       : { 'x-request-id': 'req_mock_upstream', 'x-ratelimit-remaining-requests': '99', 'openai-processing-ms': '7', 'set-cookie': 'session=secret', 'x-internal-debug': 'hidden' };
 
     if (scenario === 'hang') return; // never answer
+    if (scenario === 'late') await new Promise((r) => setTimeout(r, Number(a)));
+    if (scenario === 'late' && body?.stream !== true) {
+      const text = fixture(files.json);
+      res.writeHead(200, { 'content-type': 'application/json', ...commonHeaders });
+      const piece = Math.ceil(text.length / 10);
+      for (let i = 0; i < text.length; i += piece) {
+        if (i > 0) await new Promise((r) => setTimeout(r, Number(b)));
+        res.write(text.slice(i, i + piece));
+      }
+      res.end();
+      return;
+    }
     if (scenario === 'status') {
       const status = Number(a);
-      res.writeHead(status, { 'content-type': b ? 'application/json' : 'text/plain', ...commonHeaders });
+      res.writeHead(status, { 'content-type': b ? 'application/json' : 'text/plain', 'retry-after': '7', ...commonHeaders });
       res.end(b ? fixture(b) : `mock failure ${status}`);
       return;
     }
@@ -139,8 +153,13 @@ export async function startMockProvider(): Promise<MockProvider> {
     if (scenario === 'many') events = Array.from({ length: Number(a) }, (_, i) => openAIChunk(i)).concat('data: [DONE]\n\n');
     else if (anthropic && scenario === 'tool') events = sseEvents(fixture('anthropic-tool-use.sse'));
     else if (anthropic && scenario === 'stream-error') events = sseEvents(fixture('anthropic-stream-error.sse'));
+    else if (anthropic && scenario === 'thinking') {
+      const [start, ...rest] = sseEvents(fixture(files.sse));
+      const thinking = Array.from({ length: Number(a) }, () => `event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"hmm"}}\n\n`);
+      events = [start, ...thinking, ...rest];
+    }
     else events = sseEvents(fixture(files.sse));
-    const delay = scenario === 'slow' ? Number(a) : scenario === 'many' ? Number(b ?? 0) : 0;
+    const delay = scenario === 'slow' ? Number(a) : scenario === 'many' || scenario === 'late' || scenario === 'thinking' ? Number(b ?? 0) : 0;
     const stopAfter = scenario === 'hang-after' || scenario === 'die-after' ? Number(a) : Infinity;
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', ...commonHeaders });
     res.flushHeaders();
@@ -151,7 +170,7 @@ export async function startMockProvider(): Promise<MockProvider> {
         if (scenario === 'die-after') setTimeout(() => res.socket?.destroy(), 50);
         return; // hang-after: silent, connection open
       }
-      if (delay > 0 && i > 0) await new Promise((r) => setTimeout(r, delay));
+      if (delay > 0 && (i > 0 || scenario === 'late')) await new Promise((r) => setTimeout(r, delay));
       res.write(events[i]);
     }
     res.end();

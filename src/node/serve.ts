@@ -35,6 +35,8 @@ export async function listen(fetch: FetchHandler, host: string, port: number): P
   for (let i = 0; i < (port === 0 ? 1 : PORT_ATTEMPTS) && port + i <= 65535; i++) {
     try {
       await listenOnce(server, port + i, host);
+      // A server error after start-up (EMFILE on accept, ...) is reported, never an uncaught exception.
+      server.on('error', (err) => console.error(`mini-llm gateway: server error: ${err.message}`));
       const address = server.address() as AddressInfo;
       const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
       return { server, url: `http://${shownHost}:${address.port}` };

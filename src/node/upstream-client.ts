@@ -91,7 +91,7 @@ export function nodeToWeb(source: Readable): ReadableStream<Uint8Array> {
   let attached = false;
   // An error before the first read must not go unhandled; the stream reports it when it is read.
   source.on('error', () => {});
-  // Listeners are attached on the first read, so a body read whole through `arrayBuffer()` never pays for them.
+  // Listeners are attached on the first read: a body nobody reads costs nothing.
   const attach = (controller: ReadableStreamDefaultController<Uint8Array>) => {
     attached = true;
     if (source.readableEnded) {
@@ -137,18 +137,6 @@ export function nodeToWeb(source: Readable): ReadableStream<Uint8Array> {
     },
     { highWaterMark: 0 },
   );
-}
-
-/** The whole of a Node stream; rejects if it fails or is destroyed before its end. */
-async function collect(source: Readable): Promise<ArrayBuffer> {
-  const chunks: Buffer[] = [];
-  let length = 0;
-  for await (const chunk of source) {
-    chunks.push(chunk as Buffer);
-    length += (chunk as Buffer).length;
-  }
-  const whole = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, length);
-  return whole.buffer.slice(whole.byteOffset, whole.byteOffset + whole.length) as ArrayBuffer;
 }
 
 /** Drop a body nobody will read; undici reports the abort as an 'error' that must not go unhandled. */
@@ -240,11 +228,7 @@ export function createUndiciFetch(options: UndiciFetchOptions = {}): UndiciFetch
       body.on('error', (err) => source.destroy(err));
       source.once('close', () => body.destroy());
     }
-    const response = new Response(nodeToWeb(source), { status: statusCode, headers: headerPairs(headers, decode !== undefined) });
-    // A body read whole (a non-streamed answer) is collected from the Node stream directly, not through the
-    // Web stream: same result, a fraction of the work.
-    Object.defineProperty(response, 'arrayBuffer', { value: () => collect(source) });
-    return response;
+    return new Response(nodeToWeb(source), { status: statusCode, headers: headerPairs(headers, decode !== undefined) });
   };
 
   return Object.assign(upstreamFetch, { close: async () => {
