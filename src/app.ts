@@ -23,6 +23,9 @@ export interface AppOptions {
 
 export type GatewayEnv = { Variables: { log: RequestLog; started: number; deferLog: boolean } };
 
+/** The platform's `fetch` as the upstream client (Bun, Workers, Node without undici). */
+const platformFetch: UpstreamFetch = (url, { onBodyData: _, ...init }) => fetch(url, init);
+
 const REQUEST_ID = /^[\x21-\x7e]{1,200}$/;
 
 export function createApp(config: Config, options: AppOptions = {}) {
@@ -30,7 +33,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
   const deps = {
     config,
     logger,
-    fetch: options.fetch ?? ((url, init) => fetch(url, init)),
+    fetch: options.fetch ?? platformFetch,
   } satisfies Parameters<typeof handleChat>[1];
   const app = new Hono<GatewayEnv>();
 

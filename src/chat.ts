@@ -65,7 +65,7 @@ export async function handleChat(c: Context<GatewayEnv>, deps: ChatDeps, log: Re
     if (!sse) {
       // One JSON document, which no client can use before its last byte: read it whole (every chunk feeding the
       // silence watchdog), so that an upstream dying mid-body becomes a clean 502 rather than a truncated answer.
-      answer = await readWhole(response.body, watchdog);
+      answer = await readWhole(response, exchange);
     } else answer = response.body ?? new Uint8Array(0);
     if (adapter.chatResponse) {
       const includeUsage = (body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;

@@ -5,8 +5,23 @@
 import { GatewayError, sseErrorFrame } from './errors.js';
 import type { UpstreamCall } from './providers/types.js';
 
+export interface UpstreamInit {
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+  signal: AbortSignal;
+  /** Called as each chunk of the response body arrives, by clients that say so with `reportsBodyData`. */
+  onBodyData?: () => void;
+}
+
 /** The upstream HTTP client: the platform's `fetch`, or a faster one with the same shape (Node). */
-export type UpstreamFetch = (url: string, init: { method: string; headers: Record<string, string>; body?: string; signal: AbortSignal }) => Promise<Response>;
+export type UpstreamFetch = ((url: string, init: UpstreamInit) => Promise<Response>) & {
+  /**
+   * The client calls `init.onBodyData` for every body chunk, whichever way the body is read: the gateway may
+   * then read a whole body with `arrayBuffer()` (the client's fastest path) and still see every chunk.
+   */
+  readonly reportsBodyData?: boolean;
+};
 
 export interface UpstreamOptions {
   fetch: UpstreamFetch;
@@ -55,6 +70,8 @@ export class Watchdog {
 
 export interface UpstreamExchange {
   response: Response;
+  /** The client feeds the watchdog itself with every body chunk (see `UpstreamFetch.reportsBodyData`). */
+  reportsBodyData: boolean;
   controller: AbortController;
   watchdog: Watchdog;
   /** Whether the exchange was ended by the client going away. */
@@ -82,7 +99,7 @@ export async function openUpstream(call: UpstreamCall, opts: UpstreamOptions): P
 
   let response: Response;
   try {
-    response = await opts.fetch(call.url, { method: 'POST', headers: call.headers, body: call.body, signal: controller.signal });
+    response = await opts.fetch(call.url, { method: 'POST', headers: call.headers, body: call.body, signal: controller.signal, onBodyData: () => watchdog.touch() });
   } catch (err) {
     watchdog.stop();
     throw failureBeforeHeaders(err, watchdog.fired, opts);
@@ -91,27 +108,28 @@ export async function openUpstream(call: UpstreamCall, opts: UpstreamOptions): P
   watchdog.touch();
   if (response.status >= 400) {
     try {
-      throw await upstreamHttpError(response, watchdog, opts);
+      throw await upstreamHttpError(response, { watchdog, reportsBodyData: opts.fetch.reportsBodyData === true }, opts);
     } finally {
       watchdog.stop();
     }
   }
-  return { response, controller, watchdog, clientGone };
+  return { response, controller, watchdog, clientGone, reportsBodyData: opts.fetch.reportsBodyData === true };
 }
 
 /**
- * The whole of a body, feeding the watchdog with every chunk, so that a body that keeps arriving is never
- * cut while one that goes silent is. Rejects if the body fails (or the watchdog aborts it).
+ * The whole of a body, every chunk feeding the watchdog, so that a body that keeps arriving is never cut while
+ * one that goes silent is. Rejects if the body fails (or the watchdog aborts it).
  */
-export async function readWhole(body: ReadableStream<Uint8Array> | null, watchdog: Watchdog): Promise<Uint8Array<ArrayBuffer>> {
-  if (!body) return new Uint8Array(0);
-  const reader = body.getReader();
+export async function readWhole(response: Response, exchange: Pick<UpstreamExchange, 'watchdog' | 'reportsBodyData'>): Promise<Uint8Array<ArrayBuffer>> {
+  if (exchange.reportsBodyData) return new Uint8Array(await response.arrayBuffer());
+  if (!response.body) return new Uint8Array(0);
+  const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let length = 0;
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
-    watchdog.touch();
+    exchange.watchdog.touch();
     chunks.push(value);
     length += value.byteLength;
   }
@@ -155,11 +173,11 @@ const MAX_ERROR_BODY = 64 * 1024;
  * Map an upstream 4xx/5xx to an OpenAI-shaped error: same status (529 → 503), upstream's type and code, and
  * the upstream headers a client may see (`retry-after`, `x-ratelimit-*`, ...).
  */
-async function upstreamHttpError(response: Response, watchdog: Watchdog, opts: UpstreamOptions): Promise<GatewayError> {
+async function upstreamHttpError(response: Response, exchange: Pick<UpstreamExchange, 'watchdog' | 'reportsBodyData'>, opts: UpstreamOptions): Promise<GatewayError> {
   const status = response.status === 529 ? 503 : response.status;
   let text = '';
   try {
-    text = new TextDecoder().decode(await readWhole(response.body, watchdog)).slice(0, MAX_ERROR_BODY);
+    text = new TextDecoder().decode(await readWhole(response, exchange)).slice(0, MAX_ERROR_BODY);
   } catch {
     // The body failed; the status alone still says what happened.
   }

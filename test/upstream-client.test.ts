@@ -86,6 +86,17 @@ describe('createUndiciFetch', () => {
     expect(whole).toBe('part0 part1 part2 part3 part4 ');
   });
 
+  it('reports every body chunk through onBodyData, read whole or streamed', async () => {
+    expect(client.reportsBodyData).toBe(true);
+    let whole = 0;
+    await client(`${base}/chunks`, { method: 'GET', headers: {}, signal: new AbortController().signal, onBodyData: () => whole++ }).then((r) => r.arrayBuffer());
+    let streamed = 0;
+    const res = await client(`${base}/chunks`, { method: 'GET', headers: {}, signal: new AbortController().signal, onBodyData: () => streamed++ });
+    await res.text();
+    expect(whole).toBeGreaterThanOrEqual(5);
+    expect(streamed).toBeGreaterThanOrEqual(5);
+  });
+
   it('sends exactly the given headers plus what HTTP/1.1 needs', async () => {
     const seen = await (await get('/echo-headers', undefined, { 'x-one': '1' })).json();
     expect(Object.keys(seen).sort()).toEqual(['connection', 'host', 'x-one']);
