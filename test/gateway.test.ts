@@ -1,6 +1,6 @@
 /** The gateway on Node, in-process, against the loopback mock provider: routes, forwarding, errors. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KEYS, post, readEvents, startGateway, type RunningGateway } from './helpers.js';
+import { KEYS, post, readEvents, startGateway, withGateway, type RunningGateway } from './helpers.js';
 import { fixture, startMockProvider, type MockProvider } from './mock-provider.js';
 
 let mock: MockProvider;
@@ -37,13 +37,8 @@ describe('routes', () => {
   });
 
   it('lists only configured providers', async () => {
-    const only = await startGateway({ ...mock.env, OPENAI_API_KEY: 'k-only-openai' });
-    try {
-      const body = await (await fetch(`${only.url}/v1/models`)).json();
-      expect(body.data.map((m: { id: string }) => m.id)).toEqual(['gpt-4o', 'gpt-4o-mini']);
-    } finally {
-      await only.close();
-    }
+    const body = await withGateway({ ...mock.env, OPENAI_API_KEY: 'k-only-openai' }, async (only) => (await fetch(`${only.url}/v1/models`)).json());
+    expect(body.data.map((m: { id: string }) => m.id)).toEqual(['gpt-4o', 'gpt-4o-mini']);
   });
 });
 
@@ -167,13 +162,10 @@ describe('errors', () => {
   });
 
   it('provider not configured → 400, naming the variable', async () => {
-    const only = await startGateway({ ...mock.env, OPENAI_API_KEY: 'k' });
-    try {
-      const err = await expectError(await post(only.url, { model: 'claude-haiku', messages: [] }), 400, 'invalid_request_error', 'provider_not_configured');
-      expect(err.message).toContain('ANTHROPIC_API_KEY');
-    } finally {
-      await only.close();
-    }
+    const err = await withGateway({ ...mock.env, OPENAI_API_KEY: 'k' }, async (only) =>
+      expectError(await post(only.url, { model: 'claude-haiku', messages: [] }), 400, 'invalid_request_error', 'provider_not_configured'),
+    );
+    expect(err.message).toContain('ANTHROPIC_API_KEY');
   });
 
   it('unknown route → 404 not_found; a known path with another method too, with an allow header', async () => {
@@ -217,13 +209,10 @@ describe('errors', () => {
   });
 
   it('upstream unreachable → 502 upstream_unreachable', async () => {
-    const down = await startGateway({ OPENAI_API_KEY: 'k', OPENAI_BASE_URL: 'http://127.0.0.1:1/v1' });
-    try {
-      const err = await expectError(await post(down.url, { model: 'gpt-4o', messages: [] }), 502, 'upstream_error', 'upstream_unreachable');
-      expect(err.message).toContain('openai');
-    } finally {
-      await down.close();
-    }
+    const err = await withGateway({ OPENAI_API_KEY: 'k', OPENAI_BASE_URL: 'http://127.0.0.1:1/v1' }, async (down) =>
+      expectError(await post(down.url, { model: 'gpt-4o', messages: [] }), 502, 'upstream_error', 'upstream_unreachable'),
+    );
+    expect(err.message).toContain('openai');
   });
 
   it('the server keeps serving after errors', async () => {

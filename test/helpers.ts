@@ -31,6 +31,16 @@ export async function startGateway(env: Record<string, string>, options: AppOpti
   };
 }
 
+/** Run `fn` against a gateway started for it alone, and stop that gateway afterwards. */
+export async function withGateway<T>(env: Record<string, string>, fn: (gw: RunningGateway) => Promise<T>): Promise<T> {
+  const gw = await startGateway(env);
+  try {
+    return await fn(gw);
+  } finally {
+    await gw.close();
+  }
+}
+
 export interface ChildGateway {
   url: string;
   child: ChildProcess;
