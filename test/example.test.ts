@@ -1,5 +1,6 @@
 /** The README's child-process example, run word for word as a parent process: after it stops, no gateway is left. */
 import { execFile, execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { KEYS, ROOT } from './helpers.js';
@@ -31,6 +32,11 @@ it('examples/child-process.ts starts the gateway, gets an answer, and leaves no 
     env: { PATH: process.env.PATH, ...mock.env, ...KEYS, MINI_LLM_LOG: 'silent' },
     encoding: 'utf8',
     timeout: 30_000,
+  }).catch((err: { stdout?: string }) => {
+    // A failed run must not leave its gateway behind either.
+    const pid = Number(/gateway pid (\d+)/.exec(err.stdout ?? '')?.[1]);
+    if (pid > 0 && alive(pid)) process.kill(pid, 'SIGKILL');
+    throw err;
   });
   const [first, answer] = run.stdout.trim().split('\n');
   const pid = Number(/gateway pid (\d+) at http:\/\/127\.0\.0\.1:\d+/.exec(first)?.[1]);
@@ -41,5 +47,5 @@ it('examples/child-process.ts starts the gateway, gets an answer, and leaves no 
 
 it('`npx mini-llm-gateway --version` works in the checkout (the package bin, built by npm install)', async () => {
   const { stdout } = await promisify(execFile)('npx', ['--no-install', 'mini-llm-gateway', '--version'], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
-  expect(stdout.trim()).toBe(JSON.parse(execFileSync('cat', ['package.json'], { cwd: ROOT, encoding: 'utf8' })).version);
+  expect(stdout.trim()).toBe(JSON.parse(readFileSync(`${ROOT}/package.json`, 'utf8')).version);
 });
