@@ -21,7 +21,7 @@ export interface AppOptions {
   logSink?: LogSink;
 }
 
-export type GatewayEnv = { Variables: { log: RequestLog; started: number; deferLog: boolean } };
+export type GatewayEnv = { Variables: { log: RequestLog; started: number; deferLog: boolean; hasRequestId: boolean } };
 
 /** The platform's `fetch` as the upstream client (Bun, Workers, Node without undici). */
 const platformFetch: UpstreamFetch = (url, { onBodyData: _, ...init }) => fetch(url, init);
@@ -47,7 +47,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
     c.set('deferLog', false);
     await next();
     // Chat answers carry it already; set it on the others (errors, /health, /v1/models).
-    if (!c.res.headers.has('x-request-id')) c.res.headers.set('x-request-id', requestId);
+    if (!c.get('hasRequestId')) c.res.headers.set('x-request-id', requestId);
     log.status = c.res.status;
     if (!c.get('deferLog')) logger.request({ ...log, duration_ms: Date.now() - started });
   });

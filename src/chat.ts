@@ -74,7 +74,7 @@ export async function handleChat(c: Context<GatewayEnv>, deps: ChatDeps, log: Re
       const raw = answer instanceof Uint8Array ? answer : touching(answer, watchdog);
       const translated = await adapter.chatResponse(new Response(raw, response), { stream: sse, includeUsage });
       answer = translated.body;
-      headers.set('content-type', translated.contentType);
+      headers['content-type'] = translated.contentType;
     }
   } catch (err) {
     watchdog.stop();
@@ -90,6 +90,7 @@ export async function handleChat(c: Context<GatewayEnv>, deps: ChatDeps, log: Re
     log.outcome = 'ok';
     log.bytes = answer.byteLength;
     log.ttfb_ms = Date.now() - started;
+    c.set('hasRequestId', true);
     return new Response(answer, { status: response.status, headers });
   }
 
@@ -106,5 +107,6 @@ export async function handleChat(c: Context<GatewayEnv>, deps: ChatDeps, log: Re
       deps.logger.request({ ...log, duration_ms: Date.now() - started });
     },
   });
+  c.set('hasRequestId', true);
   return new Response(guarded, { status: response.status, headers });
 }

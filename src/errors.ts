@@ -19,7 +19,7 @@ export class GatewayError extends Error {
     /** The provider's HTTP status, when this error maps an upstream answer. */
     readonly upstreamStatus?: number,
     /** Headers to send with the error (the upstream's `retry-after`, `x-ratelimit-*`, ... when it maps one). */
-    readonly headers?: Headers,
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
     this.name = 'GatewayError';
@@ -40,10 +40,10 @@ export function errorBody(
 }
 
 export function errorResponse(err: GatewayError, headers?: Record<string, string>): Response {
-  const out = new Headers(err.headers);
-  for (const [name, value] of Object.entries(headers ?? {})) out.set(name, value);
-  out.set('content-type', 'application/json');
-  return new Response(JSON.stringify(err.toJSON()), { status: err.status, headers: out });
+  return new Response(JSON.stringify(err.toJSON()), {
+    status: err.status,
+    headers: { ...err.headers, ...headers, 'content-type': 'application/json' },
+  });
 }
 
 /** One SSE frame that ends a stream with an error; openai-node raises it as an APIError. */

@@ -183,9 +183,7 @@ async function upstreamHttpError(response: Response, exchange: Pick<UpstreamExch
   }
   const parsed = parseErrorBody(text);
   const message = redact(parsed.message ?? `Provider "${opts.providerId}" answered HTTP ${response.status}.`, opts.secrets);
-  const headers = responseHeaders(response.headers, '', opts.providerId);
-  headers.delete('content-type');
-  headers.delete('x-request-id');
+  const { 'content-type': _, ...headers } = responseHeaders(response.headers, undefined, opts.providerId);
   return new GatewayError(status, parsed.type ?? 'upstream_error', parsed.code ?? null, message, parsed.param ?? null, response.status, headers);
 }
 
@@ -300,16 +298,17 @@ export function guardBody(
 const PASS_HEADERS = new Set(['content-type', 'retry-after', 'openai-processing-ms']);
 
 /** The upstream response headers a client may see (CONTRACT §4); everything else is dropped. */
-export function responseHeaders(upstream: Headers, requestId: string, providerId: string): Headers {
-  const out = new Headers();
+export function responseHeaders(upstream: Headers, requestId: string | undefined, providerId: string): Record<string, string> {
+  // A plain record: Response constructors on Node and Bun take it on their fast path.
+  const out: Record<string, string> = {};
   upstream.forEach((value, name) => {
     if (PASS_HEADERS.has(name) || name.startsWith('x-ratelimit-') || name.startsWith('anthropic-ratelimit-')) {
-      out.set(name, value);
+      out[name] = value;
     }
   });
   const upstreamId = upstream.get('x-request-id') ?? upstream.get('request-id');
-  if (upstreamId) out.set('x-upstream-request-id', upstreamId);
-  out.set('x-request-id', requestId);
-  out.set('x-mini-llm-provider', providerId);
+  if (upstreamId) out['x-upstream-request-id'] = upstreamId;
+  if (requestId !== undefined) out['x-request-id'] = requestId;
+  out['x-mini-llm-provider'] = providerId;
   return out;
 }

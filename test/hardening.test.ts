@@ -101,6 +101,7 @@ describe('non-streamed answers', () => {
   it.each(['openai/die-json', 'anthropic/die-json'])('%s: an answer that dies midway → 502 upstream_disconnected, never a truncated 200', async (model) => {
     const res = await post(gw.url, { model, messages: [{ role: 'user', content: 'hi' }] });
     expect(res.status).toBe(502);
+    expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     expect((await res.json()).error).toMatchObject({ type: 'upstream_error', code: 'upstream_disconnected' });
   });
 
