@@ -54,7 +54,9 @@ export function createApp(config: Config, options: AppOptions = {}) {
 
   app.get('/health', (c) => c.json({ status: 'ok' }));
 
-  app.use('/v1/*', gatewayAuth(config.apiKeys, options.refuseWithoutGatewayKey === true && !config.allowUnauthenticated));
+  const refuseWithoutKeys = options.refuseWithoutGatewayKey === true && !config.allowUnauthenticated;
+  // Nothing to check (no gateway keys, and a runtime that may serve without them): no middleware at all.
+  if (config.apiKeys.length > 0 || refuseWithoutKeys) app.use('/v1/*', gatewayAuth(config.apiKeys, refuseWithoutKeys));
 
   app.get('/v1/models', (c) => c.json(listModels(config)));
 
