@@ -7,7 +7,7 @@ import type { Logger, RequestLog } from './log.js';
 import { resolveModel } from './models.js';
 import { adapterFor } from './providers/index.js';
 import type { ChatBody } from './providers/types.js';
-import { guardBody, openUpstream, readWhole, responseHeaders, touching, type UpstreamFetch } from './upstream.js';
+import { bodyFailure, guardBody, openUpstream, readWhole, responseHeaders, touching, type UpstreamFetch } from './upstream.js';
 
 export interface ChatDeps {
   config: Config;
@@ -78,11 +78,7 @@ export async function handleChat(c: Context<GatewayEnv>, deps: ChatDeps, log: Re
     }
   } catch (err) {
     watchdog.stop();
-    if (err instanceof GatewayError) throw err;
-    if (exchange.clientGone()) throw new GatewayError(499, 'upstream_error', 'client_closed', 'The client closed the connection.');
-    throw watchdog.fired
-      ? new GatewayError(504, 'upstream_error', 'upstream_timeout', `Provider "${provider.id}" went silent for ${config.timeoutMs} ms.`)
-      : new GatewayError(502, 'upstream_error', 'upstream_disconnected', `Provider "${provider.id}" sent an incomplete or unreadable answer.`);
+    throw err instanceof GatewayError ? err : bodyFailure(exchange, { providerId: provider.id, timeoutMs: config.timeoutMs });
   }
 
   if (answer instanceof Uint8Array) {

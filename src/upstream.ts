@@ -106,14 +106,23 @@ export async function openUpstream(call: UpstreamCall, opts: UpstreamOptions): P
   }
   // The headers end a silence: the next one starts now.
   watchdog.touch();
+  const exchange: UpstreamExchange = { response, controller, watchdog, clientGone, reportsBodyData: opts.fetch.reportsBodyData === true };
   if (response.status >= 400) {
     try {
-      throw await upstreamHttpError(response, { watchdog, reportsBodyData: opts.fetch.reportsBodyData === true }, opts);
+      throw await upstreamHttpError(exchange, opts);
     } finally {
       watchdog.stop();
     }
   }
-  return { response, controller, watchdog, clientGone, reportsBodyData: opts.fetch.reportsBodyData === true };
+  return exchange;
+}
+
+/** A body that failed after the headers (and before the gateway answered): timeout, disconnect, or the client left. */
+export function bodyFailure(exchange: UpstreamExchange, opts: Pick<UpstreamOptions, 'providerId' | 'timeoutMs'>): GatewayError {
+  if (exchange.clientGone()) return new GatewayError(499, 'upstream_error', 'client_closed', 'The client closed the connection.');
+  return exchange.watchdog.fired
+    ? new GatewayError(504, 'upstream_error', 'upstream_timeout', `Provider "${opts.providerId}" went silent for ${opts.timeoutMs} ms.`)
+    : new GatewayError(502, 'upstream_error', 'upstream_disconnected', `Provider "${opts.providerId}" sent an incomplete or unreadable answer.`);
 }
 
 /**
@@ -173,7 +182,8 @@ const MAX_ERROR_BODY = 64 * 1024;
  * Map an upstream 4xx/5xx to an OpenAI-shaped error: same status (529 → 503), upstream's type and code, and
  * the upstream headers a client may see (`retry-after`, `x-ratelimit-*`, ...).
  */
-async function upstreamHttpError(response: Response, exchange: Pick<UpstreamExchange, 'watchdog' | 'reportsBodyData'>, opts: UpstreamOptions): Promise<GatewayError> {
+async function upstreamHttpError(exchange: UpstreamExchange, opts: UpstreamOptions): Promise<GatewayError> {
+  const { response } = exchange;
   const status = response.status === 529 ? 503 : response.status;
   let text = '';
   try {
