@@ -7,7 +7,8 @@ import type { Logger, RequestLog } from './log.js';
 import { resolveModel } from './models.js';
 import { adapterFor } from './providers/index.js';
 import type { ChatBody } from './providers/types.js';
-import { bodyFailure, guardBody, openUpstream, readWhole, responseHeaders, touching, type UpstreamFetch } from './upstream.js';
+import { guardBody, guardPushBody, PUSH_ANSWER, pushBodyOf, pushToWeb, type GuardOptions, type PushAnswer } from './stream-guard.js';
+import { bodyFailure, openUpstream, readWhole, responseHeaders, touching, type UpstreamFetch } from './upstream.js';
 
 export interface ChatDeps {
   config: Config;
@@ -60,6 +61,15 @@ export async function handleChat(c: Context<GatewayEnv>, deps: ChatDeps, log: Re
 
   const { watchdog } = exchange;
   const sse = (response.headers.get('content-type') ?? '').includes('text/event-stream');
+  // A pass-through stream from a client that can push its bytes (Node): a server that knows PUSH_ANSWER writes
+  // them to its socket with no Web stream on either side; any other reader gets the same guarded bytes as a
+  // Web stream.
+  const push = sse && !adapter.chatResponse ? pushBodyOf(response) : undefined;
+  if (push) {
+    const pushed = guardPushBody(push, exchange, streamed(c, deps, log, started));
+    const native: PushAnswer = { status: response.status, headers, body: pushed };
+    return Object.defineProperty(new Response(pushToWeb(pushed), { status: response.status, headers }), PUSH_ANSWER, { value: native });
+  }
   let answer: ReadableStream<Uint8Array> | Uint8Array<ArrayBuffer>;
   try {
     if (!sse) {
@@ -90,11 +100,16 @@ export async function handleChat(c: Context<GatewayEnv>, deps: ChatDeps, log: Re
     return new Response(answer, { status: response.status, headers });
   }
 
-  // A stream: passed on chunk by chunk, logged when it ends.
+  return new Response(guardBody(answer, exchange, streamed(c, deps, log, started)), { status: response.status, headers });
+}
+
+/** A stream: passed on chunk by chunk, and logged when it ends. */
+function streamed(c: Context<GatewayEnv>, deps: ChatDeps, log: RequestLog, started: number): GuardOptions {
   c.set('deferLog', true);
+  c.set('hasRequestId', true);
   log.outcome = 'streaming';
-  const guarded = guardBody(answer, exchange, {
-    timeoutMs: config.timeoutMs,
+  return {
+    timeoutMs: deps.config.timeoutMs,
     onEnd: (end) => {
       log.outcome = end.outcome;
       log.bytes = end.bytes;
@@ -102,7 +117,5 @@ export async function handleChat(c: Context<GatewayEnv>, deps: ChatDeps, log: Re
       if (end.outcome !== 'ok') log.error_code = end.outcome;
       deps.logger.request({ ...log, duration_ms: Date.now() - started });
     },
-  });
-  c.set('hasRequestId', true);
-  return new Response(guarded, { status: response.status, headers });
+  };
 }

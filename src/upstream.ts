@@ -2,7 +2,7 @@
  * The one place that talks to providers: timeouts (silence before headers and between chunks), abort
  * propagation from the client, header hygiene both ways, and mapping upstream failures to OpenAI errors.
  */
-import { GatewayError, sseErrorFrame } from './errors.js';
+import { GatewayError } from './errors.js';
 import type { UpstreamCall } from './providers/types.js';
 
 export interface UpstreamInit {
@@ -233,76 +233,6 @@ export function parseErrorBody(text: string): ParsedError {
   }
   if (typeof o.detail === 'string') return { message: o.detail };
   return { message: s(o.message), param: s(o.param), code: s(o.code), type: s(o.type) };
-}
-
-export interface BodyEnd {
-  outcome: 'ok' | 'upstream_timeout' | 'upstream_disconnected' | 'client_closed';
-  bytes: number;
-  firstByteAt: number | undefined;
-}
-
-const encoder = new TextEncoder();
-
-/**
- * Wrap an SSE stream going to the client: feeds the watchdog, aborts the upstream when the client cancels,
- * and turns a failure after the stream began into one SSE error frame (never a silent clean end).
- */
-export function guardBody(
-  source: ReadableStream<Uint8Array>,
-  exchange: UpstreamExchange,
-  opts: { timeoutMs: number; onEnd?: (end: BodyEnd) => void },
-): ReadableStream<Uint8Array> {
-  const reader = source.getReader();
-  const { watchdog, controller } = exchange;
-  let bytes = 0;
-  let firstByteAt: number | undefined;
-  let ended = false;
-  const end = (outcome: BodyEnd['outcome']) => {
-    if (ended) return;
-    ended = true;
-    watchdog.stop();
-    opts.onEnd?.({ outcome, bytes, firstByteAt });
-  };
-  return new ReadableStream<Uint8Array>(
-    {
-      async pull(out) {
-        let chunk: ReadableStreamReadResult<Uint8Array>;
-        try {
-          chunk = await reader.read();
-        } catch {
-          if (exchange.clientGone()) {
-            end('client_closed');
-            out.error(new Error('client closed the connection'));
-            return;
-          }
-          const code = watchdog.fired ? 'upstream_timeout' : 'upstream_disconnected';
-          end(code);
-          controller.abort();
-          const message = watchdog.fired
-            ? `The provider went silent for ${opts.timeoutMs} ms; the answer is incomplete.`
-            : 'The provider closed the connection before the answer was complete.';
-          out.enqueue(encoder.encode(sseErrorFrame(message, 'upstream_error', code)));
-          out.close();
-          return;
-        }
-        if (chunk.done) {
-          end('ok');
-          out.close();
-          return;
-        }
-        watchdog.touch();
-        firstByteAt ??= Date.now();
-        bytes += chunk.value.byteLength;
-        out.enqueue(chunk.value);
-      },
-      cancel(reason) {
-        end('client_closed');
-        controller.abort(reason);
-        return reader.cancel(reason).catch(() => {});
-      },
-    },
-    { highWaterMark: 0 },
-  );
 }
 
 const PASS_HEADERS = new Set(['content-type', 'retry-after', 'openai-processing-ms']);

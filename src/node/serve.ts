@@ -5,6 +5,7 @@
 import { createAdaptorServer } from '@hono/node-server';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { withPushAnswers } from './push-answer.js';
 
 export const PORT_ATTEMPTS = 21;
 export const DRAIN_MS = 10_000;
@@ -29,7 +30,7 @@ function listenOnce(server: Server, port: number, host: string): Promise<void> {
 
 /** Listen on `port`, or the next free one up to +20. Resolves with the server and its URL. */
 export async function listen(fetch: FetchHandler, host: string, port: number): Promise<{ server: Server; url: string }> {
-  const server = createAdaptorServer({ fetch, hostname: host }) as Server;
+  const server = createAdaptorServer({ fetch: withPushAnswers(fetch), hostname: host }) as Server;
   server.keepAliveTimeout = 65_000;
   let lastError: unknown;
   for (let i = 0; i < (port === 0 ? 1 : PORT_ATTEMPTS) && port + i <= 65535; i++) {

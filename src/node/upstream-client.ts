@@ -24,6 +24,7 @@ import { createRequire } from 'node:module';
 import type { Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Dispatcher } from 'undici';
+import { PUSH_BODY, pushToWeb, type PushBody } from '../stream-guard.js';
 import type { UpstreamFetch } from '../upstream.js';
 
 /** undici 7 needs Node ≥ 20.18.1; older Nodes keep the global `fetch`. */
@@ -83,74 +84,62 @@ function headerPairs(raw: Record<string, string | string[] | undefined>, dropEnc
 }
 
 /**
- * A Node Readable as a Web ReadableStream that holds at most one chunk: the source is paused whenever the
- * consumer has not asked for more (highWaterMark 0), so back-pressure reaches the upstream socket.
+ * A Node Readable as a push body: its own 'data' events, pause and resume, with no Web stream and no promise
+ * per chunk. `onData` sees every chunk. Listeners are attached on `start`: a body nobody reads costs nothing.
  */
-export function nodeToWeb(source: Readable, onData?: () => void): ReadableStream<Uint8Array> {
-  let done = false;
-  let attached = false;
-  // An error before the first read must not go unhandled; the stream reports it when it is read.
+export function nodePushBody(source: Readable, onData?: () => void): PushBody {
+  // An error before the body is read must not go unhandled; `start` reports it.
   source.on('error', () => {});
-  // Listeners are attached on the first read: a body nobody reads costs nothing.
-  const attach = (controller: ReadableStreamDefaultController<Uint8Array>) => {
-    attached = true;
-    if (source.readableEnded) {
-      done = true;
-      return controller.close();
-    }
-    if (source.destroyed) {
-      done = true;
-      return controller.error(source.errored ?? new Error('The upstream body was closed before it ended.'));
-    }
-    source.on('data', (chunk: Buffer) => {
-      if (done) return;
-      onData?.();
-      controller.enqueue(chunk);
-      if ((controller.desiredSize ?? 0) <= 0) source.pause();
-    });
-    source.once('end', () => {
-      if (done) return;
-      done = true;
-      controller.close();
-    });
-    source.on('error', (err) => {
-      if (done) return;
-      done = true;
-      controller.error(err);
-    });
-    source.once('close', () => {
-      // Destroyed without 'end' or 'error' (e.g. aborted): the stream must not hang.
-      if (done) return;
-      done = true;
-      controller.error(new Error('The upstream body was closed before it ended.'));
-    });
-  };
-  return new ReadableStream<Uint8Array>(
-    {
-      pull(controller) {
-        if (!attached) attach(controller);
-        if (!done) source.resume();
-      },
-      cancel(reason) {
+  return {
+    start(sink) {
+      if (source.readableEnded) return sink.end();
+      if (source.destroyed) return sink.error(source.errored ?? new Error('The upstream body was closed before it ended.'));
+      let done = false;
+      source.on('data', (chunk: Buffer) => {
+        if (done) return;
+        onData?.();
+        sink.data(chunk);
+      });
+      source.once('end', () => {
+        if (done) return;
         done = true;
-        source.destroy(reason instanceof Error ? reason : undefined);
-      },
+        sink.end();
+      });
+      source.on('error', (err) => {
+        if (done) return;
+        done = true;
+        sink.error(err);
+      });
+      source.once('close', () => {
+        // Destroyed without 'end' or 'error' (e.g. aborted): the body must not hang.
+        if (done) return;
+        done = true;
+        sink.error(new Error('The upstream body was closed before it ended.'));
+      });
     },
-    { highWaterMark: 0 },
-  );
+    pause: () => source.pause(),
+    resume: () => source.resume(),
+    cancel: (reason) => source.destroy(reason instanceof Error ? reason : undefined),
+  };
 }
 
-/** The whole of a Node stream; rejects if it fails or is destroyed before its end. */
-async function collect(source: Readable, onData?: () => void): Promise<ArrayBuffer> {
-  const chunks: Buffer[] = [];
-  let length = 0;
-  for await (const chunk of source) {
-    onData?.();
-    chunks.push(chunk as Buffer);
-    length += (chunk as Buffer).length;
-  }
-  const whole = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, length);
-  return whole.buffer.slice(whole.byteOffset, whole.byteOffset + whole.length) as ArrayBuffer;
+/** The whole of a push body; rejects if it fails or is destroyed before its end. */
+function collect(body: PushBody): Promise<ArrayBuffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Uint8Array[] = [];
+    let length = 0;
+    body.start({
+      data(chunk) {
+        chunks.push(chunk);
+        length += chunk.byteLength;
+      },
+      end() {
+        const whole = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, length);
+        resolve(whole.buffer.slice(whole.byteOffset, whole.byteOffset + whole.byteLength) as ArrayBuffer);
+      },
+      error: reject,
+    });
+  });
 }
 
 /** Drop a body nobody will read; undici reports the abort as an 'error' that must not go unhandled. */
@@ -242,10 +231,13 @@ export function createUndiciFetch(options: UndiciFetchOptions = {}): UndiciFetch
       body.on('error', (err) => source.destroy(err));
       source.once('close', () => body.destroy());
     }
-    const response = new Response(nodeToWeb(source, init.onBodyData), { status: statusCode, headers: headerPairs(headers, decode !== undefined) });
-    // A body read whole (a non-streamed answer) is collected from the Node stream directly, not through the Web
-    // stream: same bytes, a fraction of the work; `onBodyData` still sees every chunk.
-    Object.defineProperty(response, 'arrayBuffer', { value: () => collect(source, init.onBodyData) });
+    // One body, three ways to take it (whichever comes first): the Web stream, a push body (PUSH_BODY, no Web
+    // stream in between), or a whole read (a non-streamed answer) straight from the Node stream. `onBodyData`
+    // sees every chunk in each.
+    const pushBody = nodePushBody(source, init.onBodyData);
+    const response = new Response(pushToWeb(pushBody), { status: statusCode, headers: headerPairs(headers, decode !== undefined) });
+    Object.defineProperty(response, 'arrayBuffer', { value: () => collect(pushBody) });
+    Object.defineProperty(response, PUSH_BODY, { value: pushBody });
     return response;
   };
 

@@ -1,0 +1,205 @@
+/**
+ * A stream on its way to the client, guarded: every chunk feeds the silence watchdog, the client leaving aborts
+ * the upstream, and a failure after the stream began becomes one SSE error frame (never a silent clean end).
+ *
+ * One set of rules, two carriers: Web streams (every runtime), and push bodies, which carry the bytes from the
+ * upstream socket to the client socket with no Web stream in between (the Node entry, where a Web stream costs
+ * about 20 KB per open stream; see README "Performance").
+ */
+import { sseErrorFrame } from './errors.js';
+import type { UpstreamExchange } from './upstream.js';
+
+export interface BodyEnd {
+  outcome: 'ok' | 'upstream_timeout' | 'upstream_disconnected' | 'client_closed';
+  bytes: number;
+  firstByteAt: number | undefined;
+}
+
+export interface GuardOptions {
+  timeoutMs: number;
+  onEnd?: (end: BodyEnd) => void;
+}
+
+/** Receives a push body's chunks: `data` for each, then `end` or `error`, once. */
+export interface PushSink {
+  data(chunk: Uint8Array): void;
+  end(): void;
+  error(err: unknown): void;
+}
+
+/** A body delivered by calls rather than read from a stream. Started at most once. */
+export interface PushBody {
+  start(sink: PushSink): void;
+  /** Back-pressure: stop calling `data` until `resume`. */
+  pause(): void;
+  resume(): void;
+  /** The consumer is gone: release the source. No further calls reach the sink. */
+  cancel(reason?: unknown): void;
+}
+
+/** Set by an upstream client on its `Response` when it can deliver the body as a `PushBody`. */
+export const PUSH_BODY = Symbol.for('mini-llm-gateway.push-body');
+
+/** Set on the gateway's own streamed answer, for a server that can write a `PushBody` to its socket itself. */
+export const PUSH_ANSWER = Symbol.for('mini-llm-gateway.push-answer');
+
+export interface PushAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: PushBody;
+}
+
+export const pushBodyOf = (response: Response): PushBody | undefined => (response as { [PUSH_BODY]?: PushBody })[PUSH_BODY];
+export const pushAnswerOf = (response: Response): PushAnswer | undefined => (response as { [PUSH_ANSWER]?: PushAnswer })[PUSH_ANSWER];
+
+const encoder = new TextEncoder();
+
+/** The rules both carriers share. Every outcome is reported once; later events are ignored. */
+function guardRules(exchange: UpstreamExchange, opts: GuardOptions) {
+  const { watchdog, controller } = exchange;
+  let bytes = 0;
+  let firstByteAt: number | undefined;
+  let ended = false;
+  const end = (outcome: BodyEnd['outcome']) => {
+    if (ended) return;
+    ended = true;
+    watchdog.stop();
+    opts.onEnd?.({ outcome, bytes, firstByteAt });
+  };
+  return {
+    get ended() {
+      return ended;
+    },
+    chunk(chunk: Uint8Array) {
+      watchdog.touch();
+      firstByteAt ??= Date.now();
+      bytes += chunk.byteLength;
+    },
+    done: () => end('ok'),
+    /** The source failed. Returns the SSE error frame to send last, or undefined when the client is gone. */
+    failed(): Uint8Array | undefined {
+      if (exchange.clientGone()) {
+        end('client_closed');
+        return undefined;
+      }
+      const code = watchdog.fired ? 'upstream_timeout' : 'upstream_disconnected';
+      end(code);
+      controller.abort();
+      const message = watchdog.fired
+        ? `The provider went silent for ${opts.timeoutMs} ms; the answer is incomplete.`
+        : 'The provider closed the connection before the answer was complete.';
+      return encoder.encode(sseErrorFrame(message, 'upstream_error', code));
+    },
+    cancelled(reason: unknown) {
+      end('client_closed');
+      controller.abort(reason);
+    },
+  };
+}
+
+/** Guard a Web stream (pull-based: nothing is read from the upstream before the client asks). */
+export function guardBody(source: ReadableStream<Uint8Array>, exchange: UpstreamExchange, opts: GuardOptions): ReadableStream<Uint8Array> {
+  const reader = source.getReader();
+  const rules = guardRules(exchange, opts);
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(out) {
+        let chunk: ReadableStreamReadResult<Uint8Array>;
+        try {
+          chunk = await reader.read();
+        } catch {
+          const frame = rules.failed();
+          if (!frame) return out.error(new Error('client closed the connection'));
+          out.enqueue(frame);
+          out.close();
+          return;
+        }
+        if (chunk.done) {
+          rules.done();
+          out.close();
+          return;
+        }
+        rules.chunk(chunk.value);
+        out.enqueue(chunk.value);
+      },
+      cancel(reason) {
+        rules.cancelled(reason);
+        return reader.cancel(reason).catch(() => {});
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+/** Guard a push body: the same rules, with no Web stream and no promise per chunk. */
+export function guardPushBody(source: PushBody, exchange: UpstreamExchange, opts: GuardOptions): PushBody {
+  const rules = guardRules(exchange, opts);
+  return {
+    start(sink) {
+      source.start({
+        data(chunk) {
+          if (rules.ended) return;
+          rules.chunk(chunk);
+          sink.data(chunk);
+        },
+        end() {
+          if (rules.ended) return;
+          rules.done();
+          sink.end();
+        },
+        error(err) {
+          if (rules.ended) return;
+          const frame = rules.failed();
+          if (!frame) return sink.error(err);
+          sink.data(frame);
+          sink.end();
+        },
+      });
+    },
+    pause: () => source.pause(),
+    resume: () => source.resume(),
+    cancel(reason) {
+      rules.cancelled(reason);
+      source.cancel(reason);
+    },
+  };
+}
+
+/**
+ * A push body as a Web stream holding at most one chunk (highWaterMark 0): the source is paused whenever the
+ * reader has not asked for more, so back-pressure reaches the upstream socket. Started on the first read.
+ */
+export function pushToWeb(body: PushBody): ReadableStream<Uint8Array> {
+  let started = false;
+  let done = false;
+  return new ReadableStream<Uint8Array>(
+    {
+      pull(controller) {
+        if (started) return body.resume();
+        started = true;
+        body.start({
+          data(chunk) {
+            if (done) return;
+            controller.enqueue(chunk);
+            if ((controller.desiredSize ?? 0) <= 0) body.pause();
+          },
+          end() {
+            if (done) return;
+            done = true;
+            controller.close();
+          },
+          error(err) {
+            if (done) return;
+            done = true;
+            controller.error(err);
+          },
+        });
+      },
+      cancel(reason) {
+        done = true;
+        body.cancel(reason);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
