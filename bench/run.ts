@@ -73,6 +73,13 @@ async function main() {
   }
   await naive.stop();
   await rawPipe.stop();
+  if (!SKIP.has('nonstream')) {
+    // The floor under every Node proxy at 1 connection: one more process on the path, with no HTTP work.
+    const splice = await startProc('tcp-splice', ...tsxNode('tcp-splice.ts'), { UPSTREAM_ORIGIN: mock.url, PORT: '0' });
+    lat['tcp-splice'] = await latency1(`${splice.url}/openai`, tiny('bench'), P.latencyRequests);
+    log(`  tcp-splice: 1 conn p50 ${f0(lat['tcp-splice'].p50)} µs, p99 ${f0(lat['tcp-splice'].p99)} µs`);
+    await splice.stop();
+  }
 
   // ---- streaming: TTFB / TTLB over direct
   let streams: Record<string, Awaited<ReturnType<typeof streaming>>> = {};
@@ -162,7 +169,7 @@ async function main() {
   row({ measure: 'Node, 64 conns, req/s — vs direct to mock', reference: rpsCell('direct'), gateway: rpsCell('gateway-node'), ratio: `${f2(r('direct', 'gateway-node'))}×`, target: '–', met: null });
   row({ measure: 'Node, 1 conn, latency p50 (added over direct)', reference: `${f0(lat.direct.p50)} µs`, gateway: `${f0(lat['gateway-node'].p50)} µs`, ratio: `+${f0(added('gateway-node', 'p50'))} µs`, target: '≤ +150 µs', met: added('gateway-node', 'p50') <= 150 });
   row({ measure: 'Node, 1 conn, latency p99 (added over direct)', reference: `${f0(lat.direct.p99)} µs`, gateway: `${f0(lat['gateway-node'].p99)} µs`, ratio: `+${f0(added('gateway-node', 'p99'))} µs`, target: '–', met: null });
-  row({ measure: '(refs) 1 conn p50 added: naive Hono+fetch / raw pipe', reference: `+${f0(added('naive-node', 'p50'))} µs`, gateway: `+${f0(added('raw-pipe', 'p50'))} µs`, ratio: '–', target: '–', met: null });
+  row({ measure: '(floors) 1 conn p50 added by: a TCP splice, no HTTP / the raw node:http pipe / naive Hono+fetch', reference: `+${f0(added('tcp-splice', 'p50'))} / +${f0(added('raw-pipe', 'p50'))} / +${f0(added('naive-node', 'p50'))} µs`, gateway: `+${f0(added('gateway-node', 'p50'))} µs`, ratio: lat['raw-pipe'] ? `${f2(added('gateway-node', 'p50') / added('raw-pipe', 'p50'))}× raw pipe` : '–', target: '–', met: null });
   }
   if (haveBun && rps['gateway-bun']) {
     row({ measure: 'Bun, 64 conns, req/s — vs naive Hono+fetch (Bun)', reference: rpsCell('naive-bun'), gateway: rpsCell('gateway-bun'), ratio: `${f2(r('naive-bun', 'gateway-bun'))}×`, target: '≥ 0.9×', met: r('naive-bun', 'gateway-bun') >= 0.9 });

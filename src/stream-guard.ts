@@ -54,9 +54,11 @@ export const pushAnswerOf = (response: Response): PushAnswer | undefined => (res
 
 const encoder = new TextEncoder();
 
-/** The rules both carriers share. Every outcome is reported once; later events are ignored. */
-function guardRules(exchange: UpstreamExchange, opts: GuardOptions) {
-  const { watchdog, controller } = exchange;
+/**
+ * The rules both carriers share. Every outcome is reported once; later events are ignored. Only the parts of
+ * the exchange a stream needs are kept: the upstream `Response` (headers and all) can go as soon as it began.
+ */
+function guardRules({ watchdog, controller, clientGone }: UpstreamExchange, opts: GuardOptions) {
   let bytes = 0;
   let firstByteAt: number | undefined;
   let ended = false;
@@ -78,7 +80,7 @@ function guardRules(exchange: UpstreamExchange, opts: GuardOptions) {
     done: () => end('ok'),
     /** The source failed. Returns the SSE error frame to send last, or undefined when the client is gone. */
     failed(): Uint8Array | undefined {
-      if (exchange.clientGone()) {
+      if (clientGone()) {
         end('client_closed');
         return undefined;
       }
