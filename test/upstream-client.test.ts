@@ -84,12 +84,18 @@ describe('createUndiciFetch', () => {
     const whole = new TextDecoder().decode(await (await get('/chunks')).arrayBuffer());
     expect(whole).toBe(chunks.join(''));
     expect(whole).toBe('part0 part1 part2 part3 part4 ');
+    const bytes = await (await get('/chunks')).bytes();
+    expect(bytes).toBeInstanceOf(Uint8Array);
+    expect(new TextDecoder().decode(bytes)).toBe(whole);
   });
 
   it('reports every body chunk through onBodyData, read whole or streamed', async () => {
     expect(client.reportsBodyData).toBe(true);
     let whole = 0;
     await client(`${base}/chunks`, { method: 'GET', headers: {}, signal: new AbortController().signal, onBodyData: () => whole++ }).then((r) => r.arrayBuffer());
+    let bytes = 0;
+    await client(`${base}/chunks`, { method: 'GET', headers: {}, signal: new AbortController().signal, onBodyData: () => bytes++ }).then((r) => r.bytes());
+    expect(bytes).toBeGreaterThanOrEqual(5);
     let streamed = 0;
     const res = await client(`${base}/chunks`, { method: 'GET', headers: {}, signal: new AbortController().signal, onBodyData: () => streamed++ });
     await res.text();

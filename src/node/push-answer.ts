@@ -36,9 +36,10 @@ function send(response: Response, env: unknown): Response {
       finished = true;
       outgoing.end();
     },
-    error(err) {
+    error() {
+      // Only when the client is already gone: close the socket without raising an 'error' nobody handles.
       finished = true;
-      outgoing.destroy(err instanceof Error ? err : undefined);
+      outgoing.destroy();
     },
   });
   outgoing.once('close', () => {

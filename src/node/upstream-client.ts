@@ -123,8 +123,8 @@ export function nodePushBody(source: Readable, onData?: () => void): PushBody {
   };
 }
 
-/** The whole of a push body; rejects if it fails or is destroyed before its end. */
-function collect(body: PushBody): Promise<ArrayBuffer> {
+/** The whole of a push body, without a copy when it came in one chunk; rejects if it fails or is cut short. */
+function collect(body: PushBody): Promise<Uint8Array<ArrayBuffer>> {
   return new Promise((resolve, reject) => {
     const chunks: Uint8Array[] = [];
     let length = 0;
@@ -133,10 +133,7 @@ function collect(body: PushBody): Promise<ArrayBuffer> {
         chunks.push(chunk);
         length += chunk.byteLength;
       },
-      end() {
-        const whole = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, length);
-        resolve(whole.buffer.slice(whole.byteOffset, whole.byteOffset + whole.byteLength) as ArrayBuffer);
-      },
+      end: () => resolve((chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, length)) as Uint8Array<ArrayBuffer>),
       error: reject,
     });
   });
@@ -236,7 +233,8 @@ export function createUndiciFetch(options: UndiciFetchOptions = {}): UndiciFetch
     // sees every chunk in each.
     const pushBody = nodePushBody(source, init.onBodyData);
     const response = new Response(pushToWeb(pushBody), { status: statusCode, headers: headerPairs(headers, decode !== undefined) });
-    Object.defineProperty(response, 'arrayBuffer', { value: () => collect(pushBody) });
+    Object.defineProperty(response, 'bytes', { value: () => collect(pushBody) });
+    Object.defineProperty(response, 'arrayBuffer', { value: () => collect(pushBody).then((b) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)) });
     Object.defineProperty(response, PUSH_BODY, { value: pushBody });
     return response;
   };
