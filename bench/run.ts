@@ -170,6 +170,7 @@ async function main() {
   row({ measure: 'Node, 1 conn, latency p50 (added over direct)', reference: `${f0(lat.direct.p50)} µs`, gateway: `${f0(lat['gateway-node'].p50)} µs`, ratio: `+${f0(added('gateway-node', 'p50'))} µs`, target: '≤ +150 µs', met: added('gateway-node', 'p50') <= 150 });
   row({ measure: 'Node, 1 conn, latency p99 (added over direct)', reference: `${f0(lat.direct.p99)} µs`, gateway: `${f0(lat['gateway-node'].p99)} µs`, ratio: `+${f0(added('gateway-node', 'p99'))} µs`, target: '–', met: null });
   row({ measure: '(floors) 1 conn p50 added by: a TCP splice, no HTTP / the raw node:http pipe / naive Hono+fetch', reference: `+${f0(added('tcp-splice', 'p50'))} / +${f0(added('raw-pipe', 'p50'))} / +${f0(added('naive-node', 'p50'))} µs`, gateway: `+${f0(added('gateway-node', 'p50'))} µs`, ratio: lat['raw-pipe'] ? `${f2(added('gateway-node', 'p50') / added('raw-pipe', 'p50'))}× raw pipe` : '–', target: '–', met: null });
+  row({ measure: '(floors) 1 conn p99 added by: a TCP splice, no HTTP / the raw node:http pipe / naive Hono+fetch', reference: `+${f0(added('tcp-splice', 'p99'))} / +${f0(added('raw-pipe', 'p99'))} / +${f0(added('naive-node', 'p99'))} µs`, gateway: `+${f0(added('gateway-node', 'p99'))} µs`, ratio: '–', target: '–', met: null });
   }
   if (haveBun && rps['gateway-bun']) {
     row({ measure: 'Bun, 64 conns, req/s — vs naive Hono+fetch (Bun)', reference: rpsCell('naive-bun'), gateway: rpsCell('gateway-bun'), ratio: `${f2(r('naive-bun', 'gateway-bun'))}×`, target: '≥ 0.9×', met: r('naive-bun', 'gateway-bun') >= 0.9 });

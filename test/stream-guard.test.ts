@@ -210,6 +210,18 @@ describe('nodePushBody', () => {
     cut.push('partial');
     cut.destroy();
     expect(await outcome).toBe('error');
+
+    // Cancelled by its consumer: the source is destroyed and nothing more reaches the sink.
+    const live = new Readable({ read() {} });
+    const calls: string[] = [];
+    const body = nodePushBody(live);
+    body.start({ data: () => calls.push('data'), end: () => calls.push('end'), error: () => calls.push('error') });
+    live.push('x');
+    await new Promise((r) => setTimeout(r, 10));
+    body.cancel(new Error('client left'));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(calls).toEqual(['data']);
+    expect(live.destroyed).toBe(true);
   });
 });
 

@@ -90,11 +90,11 @@ function headerPairs(raw: Record<string, string | string[] | undefined>, dropEnc
 export function nodePushBody(source: Readable, onData?: () => void): PushBody {
   // An error before the body is read must not go unhandled; `start` reports it.
   source.on('error', () => {});
+  let done = false;
   return {
     start(sink) {
       if (source.readableEnded) return sink.end();
       if (source.destroyed) return sink.error(source.errored ?? new Error('The upstream body was closed before it ended.'));
-      let done = false;
       source.on('data', (chunk: Buffer) => {
         if (done) return;
         onData?.();
@@ -119,7 +119,10 @@ export function nodePushBody(source: Readable, onData?: () => void): PushBody {
     },
     pause: () => source.pause(),
     resume: () => source.resume(),
-    cancel: (reason) => source.destroy(reason instanceof Error ? reason : undefined),
+    cancel(reason) {
+      done = true;
+      source.destroy(reason instanceof Error ? reason : undefined);
+    },
   };
 }
 
