@@ -41,7 +41,8 @@ async function main() {
   const gwEnv = {
     MINI_LLM_PORT: '0',
     MINI_LLM_HOST: '127.0.0.1',
-    MINI_LLM_LOG: 'silent',
+    // The default configuration, request log included (one JSON line per request, to a file: lib/processes.ts).
+    MINI_LLM_LOG: 'info',
     OPENAI_API_KEY: 'sk-bench-openai',
     OPENAI_BASE_URL: openaiBase,
     ANTHROPIC_API_KEY: 'sk-ant-bench',

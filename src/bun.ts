@@ -2,6 +2,7 @@
 import { createApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { startupWarnings } from './startup.js';
+import { processStderrSink } from './stderr-log.js';
 
 declare const Bun: {
   serve(options: { fetch: (req: Request) => Response | Promise<Response>; hostname: string; port: number; idleTimeout?: number }): {
@@ -21,7 +22,7 @@ try {
   process.exit(1);
 }
 
-const app = createApp(config);
+const app = createApp(config, { logSink: processStderrSink() });
 let server: ReturnType<typeof Bun.serve> | undefined;
 let lastError: unknown;
 for (let i = 0; i < (config.port === 0 ? 1 : 21) && !server; i++) {

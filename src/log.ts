@@ -20,7 +20,34 @@ export interface RequestLog {
 
 export type LogSink = (line: string) => void;
 
+/** One `console.error` per line: the default, and what Workers use (each line becomes one log entry there). */
 export const stderrSink: LogSink = (line) => console.error(line);
+
+/**
+ * Lines gathered and written together, once per turn of the event loop (or at 64 KB): one write for many
+ * requests instead of one synchronous write each (measured: per-line writes cost the Node gateway about a fifth
+ * of its throughput at 64 connections). `flush()` writes what is pending at once (on exit).
+ */
+export function bufferedSink(write: (text: string) => void, schedule: (flush: () => void) => void, maxBytes = 64 * 1024): LogSink & { flush(): void } {
+  let pending = '';
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    if (pending === '') return;
+    const text = pending;
+    pending = '';
+    write(text);
+  };
+  const sink = (line: string) => {
+    pending += `${line}\n`;
+    if (pending.length >= maxBytes) flush();
+    else if (!scheduled) {
+      scheduled = true;
+      schedule(flush);
+    }
+  };
+  return Object.assign(sink, { flush });
+}
 
 export function createLogger(level: LogLevel, sink: LogSink = stderrSink) {
   return {

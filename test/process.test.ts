@@ -89,6 +89,10 @@ describe('logs and secrets', () => {
         const res = await post(gw.url, body, headers);
         seen.push(JSON.stringify([...res.headers]), await res.text());
       }
+      // Lines are buffered for at most a turn of the event loop: they are there while the gateway runs.
+      const t0 = Date.now();
+      while (gw.stderr().split('\n').filter((l) => l.startsWith('{')).length < calls.length && Date.now() - t0 < 2000) await new Promise((r) => setTimeout(r, 20));
+      expect(gw.stderr().split('\n').filter((l) => l.startsWith('{'))).toHaveLength(calls.length);
       const leak = JSON.parse(seen[7]);
       expect(leak.error.message).toContain('[redacted]');
     } finally {
@@ -112,9 +116,9 @@ describe('logs and secrets', () => {
 });
 
 describe.each(RUNTIMES.filter((r) => r.name !== 'workerd'))('shutdown on $name', (runtime) => {
-  it('SIGTERM lets an in-flight stream finish, refuses new connections, exits 0', async () => {
-    const gw = await runtime.start({ ...mock.env, ...KEYS, MINI_LLM_LOG: 'silent' });
-    const res = await post(gw.url, { model: 'openai/slow:150', stream: true, messages: [] });
+  it('SIGTERM lets an in-flight stream finish, refuses new connections, exits 0, and loses no log line', async () => {
+    const gw = await runtime.start({ ...mock.env, ...KEYS, MINI_LLM_LOG: 'info' });
+    const res = await post(gw.url, { model: 'openai/slow:150', stream: true, messages: [] }, { 'x-request-id': 'in-flight-at-sigterm' });
     const reading = readEvents(res);
     await new Promise((r) => setTimeout(r, 200));
     const exitCode = gw.stop();
@@ -131,6 +135,10 @@ describe.each(RUNTIMES.filter((r) => r.name !== 'workerd'))('shutdown on $name',
     // It exits as soon as the stream is done, not at the end of the 10 s drain limit.
     expect(Date.now() - stoppedAt).toBeLessThan(3000);
     expect(refused).toBe(true);
+    // The stream is logged when it ends, moments before the exit: the buffered line is written all the same.
+    const logged = gw.stderr().split('\n').filter((l) => l.includes('"in-flight-at-sigterm"'));
+    expect(logged).toHaveLength(1);
+    expect(JSON.parse(logged[0])).toMatchObject({ outcome: 'ok', status: 200, stream: true });
   });
 });
 

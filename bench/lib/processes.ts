@@ -3,7 +3,7 @@
  * tracked by PID and stopped at the end, also on failure (exit, SIGINT, SIGTERM).
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { BENCH, ROOT, TMP } from './options.js';
@@ -45,27 +45,37 @@ export function rssOf(pid: number): number | undefined {
 
 export function startProc(name: string, cmd: string, argv: string[], env: Record<string, string>, opts: { cwd?: string; group?: boolean; timeoutMs?: number } = {}): Promise<Proc & { readyMs: number }> {
   const t0 = performance.now();
+  // stderr goes to a file, as a deployed gateway's log would: the bench process (which is also the latency
+  // client) does not spend time draining the request log of the process it measures.
+  const stderrPath = join(TMP, `${name}-${Math.random().toString(36).slice(2)}.stderr`);
+  const stderrFd = openSync(stderrPath, 'w');
   const child = spawn(cmd, argv, {
     cwd: opts.cwd ?? TMP,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? TMP, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', stderrFd],
     detached: opts.group === true,
   });
+  closeSync(stderrFd);
   const pid = child.pid!;
   live.set(pid, { child, group: opts.group === true });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   exited.then(() => live.delete(pid));
   let out = '';
-  let err = '';
-  child.stderr!.on('data', (d) => (err = (err + d).slice(-4000)));
+  const err = () => {
+    try {
+      return readFileSync(stderrPath, 'utf8').slice(-4000);
+    } catch {
+      return '';
+    }
+  };
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       signalProc(pid, opts.group === true, 'SIGKILL');
-      reject(new Error(`${name} did not start within ${opts.timeoutMs ?? 20_000} ms\nstdout: ${out}\nstderr: ${err}`));
+      reject(new Error(`${name} did not start within ${opts.timeoutMs ?? 20_000} ms\nstdout: ${out}\nstderr: ${err()}`));
     }, opts.timeoutMs ?? 20_000);
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`${name} exited (${code}) before starting\nstdout: ${out}\nstderr: ${err}`));
+      reject(new Error(`${name} exited (${code}) before starting\nstdout: ${out}\nstderr: ${err()}`));
     });
     child.stdout!.on('data', (d) => {
       if (out.length > 8000) return;

@@ -2,6 +2,7 @@
 import { createApp, type AppOptions } from '../app.js';
 import { ConfigError, loadConfig, type Config, type EnvRecord } from '../config.js';
 import { startupWarnings } from '../startup.js';
+import { processStderrSink } from '../stderr-log.js';
 import { installShutdown, listen } from './serve.js';
 
 export async function startNode(env: EnvRecord, overrides: Partial<Pick<Config, 'host' | 'port'>> = {}, options: AppOptions = {}) {
@@ -15,7 +16,7 @@ export async function startNode(env: EnvRecord, overrides: Partial<Pick<Config, 
     }
     throw err;
   }
-  const app = createApp(config, options);
+  const app = createApp(config, { logSink: processStderrSink(), ...options });
   const { server, url } = await listen(app.fetch, config.host, config.port);
   // Signal handlers first: a parent may send SIGTERM as soon as it reads the start line.
   installShutdown(server);
