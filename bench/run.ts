@@ -20,6 +20,7 @@ import { compareThroughput, latency1, throughput, type RpsResult } from './lib/l
 import { BENCH, BUN, BUN_ENTRY, NODE_ARGS, NODE_ENTRY, NODE_ENTRY_PATH, NO_BUILD, P, QUICK, ROOT, SKIP, TMP, TOOL } from './lib/options.js';
 import { killAll, run, startProc, tsxNode } from './lib/processes.js';
 import { errNote, f0, f1, f2, kb, log, mb, raw, row, rows, table } from './lib/report.js';
+import { median } from './lib/stats.js';
 import { manyStreams, streaming } from './lib/streams.js';
 
 async function main() {
@@ -161,7 +162,16 @@ async function main() {
   }
 
   // ---- the table
-  const r = (a: string, b: string) => (rps[a] && rps[b] ? rps[b].rps / rps[a].rps : NaN);
+  // A ratio between two targets measured in the same interleaved rounds is the median of the per-round ratios:
+  // each round's two figures were taken moments apart, so the VM's drift between rounds cancels out.
+  const r = (a: string, b: string) => {
+    const [x, y] = [rps[a], rps[b]];
+    if (!x || !y) return NaN;
+    if (x.samples && y.samples && x.samples.length === y.samples.length && x.samples.length > 1) {
+      return median(x.samples.map((v, i) => y.samples![i] / v));
+    }
+    return y.rps / x.rps;
+  };
   const rpsCell = (n: string) => (rps[n] ? `${f0(rps[n].rps)} req/s${errNote(rps[n])}` : 'n/a');
   const added = (name: string, p: 'p50' | 'p99') => (lat[name] && lat.direct ? lat[name][p] - lat.direct[p] : NaN);
   if (rps['gateway-node']) {

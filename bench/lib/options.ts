@@ -33,4 +33,4 @@ export const TMP = mkdtempSync(join(tmpdir(), 'mini-llm-bench-'));
 /** Durations and sizes: the full run, or the CI smoke. */
 export const P = QUICK
   ? { rounds: 1, rpsSeconds: 1, warmSeconds: 1, latencyRequests: 300, streamConcurrency: 4, streamSeconds: 1.5, chunks: 5, gapMs: 20, manyStreams: 100, manyChunks: 5, manyGapMs: 100, startupRuns: 1, translateEvents: 2000 }
-  : { rounds: 3, rpsSeconds: 4, warmSeconds: 4, latencyRequests: 3000, streamConcurrency: 16, streamSeconds: 8, chunks: 20, gapMs: 50, manyStreams: 1000, manyChunks: 20, manyGapMs: 100, startupRuns: 5, translateEvents: 20000 };
+  : { rounds: 5, rpsSeconds: 3, warmSeconds: 4, latencyRequests: 3000, streamConcurrency: 16, streamSeconds: 8, chunks: 20, gapMs: 50, manyStreams: 1000, manyChunks: 20, manyGapMs: 100, startupRuns: 5, translateEvents: 20000 };
