@@ -42,7 +42,11 @@ let stopping = false;
 const stop = () => {
   if (stopping) return;
   stopping = true;
-  setTimeout(() => process.exit(0), 10_000).unref();
+  // At the drain limit, streams still open are cut (which ends and logs each) just before the exit.
+  setTimeout(() => {
+    server!.stop(true);
+    setTimeout(() => process.exit(0), 100);
+  }, 10_000).unref();
   server!.stop(false).then(() => process.exit(0));
 };
 process.once('SIGTERM', stop);

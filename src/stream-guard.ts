@@ -62,6 +62,14 @@ function guardRules({ watchdog, controller, clientGone }: UpstreamExchange, opts
   let bytes = 0;
   let firstByteAt: number | undefined;
   let ended = false;
+  // The last four bytes sent, to know whether the client's parser stands at an event boundary.
+  let tail = 0;
+  /** What ends the client's current event: nothing at a boundary, a blank line after a line, else both. */
+  const eventEnd = () => {
+    if (bytes === 0 || (tail & 0xffff) === 0x0a0a || (tail & 0xffff) === 0x0d0d || tail === 0x0d0a0d0a) return '';
+    const last = tail & 0xff;
+    return last === 0x0a || last === 0x0d ? '\n' : '\n\n';
+  };
   const end = (outcome: BodyEnd['outcome']) => {
     if (ended) return;
     ended = true;
@@ -76,6 +84,7 @@ function guardRules({ watchdog, controller, clientGone }: UpstreamExchange, opts
       watchdog.touch();
       firstByteAt ??= Date.now();
       bytes += chunk.byteLength;
+      for (let i = Math.max(0, chunk.byteLength - 4); i < chunk.byteLength; i++) tail = ((tail << 8) | chunk[i]) >>> 0;
     },
     done: () => end('ok'),
     /** The source failed. Returns the SSE error frame to send last, or undefined when the client is gone. */
@@ -90,7 +99,9 @@ function guardRules({ watchdog, controller, clientGone }: UpstreamExchange, opts
       const message = watchdog.fired
         ? `The provider went silent for ${opts.timeoutMs} ms; the answer is incomplete.`
         : 'The provider closed the connection before the answer was complete.';
-      return encoder.encode(sseErrorFrame(message, 'upstream_error', code));
+      const frame = sseErrorFrame(message, 'upstream_error', code);
+      // Cut mid-event: end that event first, so the frame is parsed as an event of its own.
+      return encoder.encode(eventEnd() + frame);
     },
     cancelled(reason: unknown) {
       end('client_closed');

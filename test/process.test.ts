@@ -115,6 +115,22 @@ describe('logs and secrets', () => {
   });
 });
 
+describe('shutdown at the drain limit (Node)', () => {
+  it('a stream still open at the limit is cut, logged once, and the process exits 0', async () => {
+    const gw = await spawnGateway(systemNode(), ['--import', 'tsx', 'test/drain-child.ts'], { ...mock.env, ...KEYS, MINI_LLM_LOG: 'info' });
+    const res = await post(gw.url, { model: 'openai/hang-after:2', stream: true, messages: [] }, { 'x-request-id': 'cut-at-drain-limit' });
+    const reader = res.body!.getReader();
+    expect((await reader.read()).done).toBe(false);
+    const t0 = Date.now();
+    expect(await gw.stop(5000)).toBe(0);
+    expect(Date.now() - t0).toBeLessThan(2000); // the 300 ms limit, not the 5 s SIGKILL fallback
+    await reader.cancel().catch(() => {});
+    const logged = gw.stderr().split('\n').filter((l) => l.includes('"cut-at-drain-limit"'));
+    expect(logged).toHaveLength(1);
+    expect(JSON.parse(logged[0])).toMatchObject({ outcome: 'client_closed', stream: true, status: 200 });
+  });
+});
+
 describe.each(RUNTIMES.filter((r) => r.name !== 'workerd'))('shutdown on $name', (runtime) => {
   it('SIGTERM lets an in-flight stream finish, refuses new connections, exits 0, and loses no log line', async () => {
     const gw = await runtime.start({ ...mock.env, ...KEYS, MINI_LLM_LOG: 'info' });

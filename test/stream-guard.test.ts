@@ -110,11 +110,37 @@ const carriers = {
 
 const frame = (code: string) => new RegExp(`^data: \\{"error":\\{"message":"[^"]+","type":"upstream_error","param":null,"code":"${code}"\\}\\}\\n\\n$`);
 
-const cases: Array<{ name: string; script: Script; outcome: BodyEnd['outcome']; tail: RegExp | null; errored: boolean; aborted: boolean }> = [
+const cases: Array<{ name: string; script: Script; outcome: BodyEnd['outcome']; tail: RegExp | null; errored: boolean; aborted: boolean; cut?: boolean }> = [
   { name: 'a stream that ends passes every byte, then ends', script: { chunks: ['data: a\n\n', 'data: b\n\n'] }, outcome: 'ok', tail: null, errored: false, aborted: false },
   {
     name: 'a stream that fails ends with one upstream_disconnected frame',
     script: { chunks: ['data: a\n\n'], fail: true },
+    outcome: 'upstream_disconnected',
+    tail: frame('upstream_disconnected'),
+    errored: false,
+    aborted: true,
+  },
+  {
+    name: 'a stream cut mid-event: the event is closed first, so the frame parses as an event of its own',
+    script: { chunks: ['data: a\n\n', 'data: {"partial":'], fail: true },
+    outcome: 'upstream_disconnected',
+    tail: frame('upstream_disconnected'),
+    errored: false,
+    aborted: true,
+    cut: true,
+  },
+  {
+    name: 'a stream cut after a line but before the blank line that ends the event: the same',
+    script: { chunks: ['data: a\n\ndata: b\n'], fail: true },
+    outcome: 'upstream_disconnected',
+    tail: frame('upstream_disconnected'),
+    errored: false,
+    aborted: true,
+    cut: true,
+  },
+  {
+    name: 'CRLF line endings count as event boundaries (no extra blank line)',
+    script: { chunks: ['data: a\r\n\r\n'], fail: true },
     outcome: 'upstream_disconnected',
     tail: frame('upstream_disconnected'),
     errored: false,
@@ -139,14 +165,18 @@ const cases: Array<{ name: string; script: Script; outcome: BodyEnd['outcome']; 
 ];
 
 describe.each(Object.keys(carriers) as Array<keyof typeof carriers>)('stream guard, %s carrier', (carrier) => {
-  it.each(cases)('$name', async ({ script, outcome, tail, errored, aborted }) => {
+  it.each(cases)('$name', async ({ script, outcome, tail, errored, aborted, cut }) => {
     const ex = exchange();
     const ends: BodyEnd[] = [];
     const got = await carriers[carrier](script, ex, (e) => ends.push(e), []);
     const body = script.chunks.join('');
     expect(got.text.startsWith(body)).toBe(true);
-    if (tail) expect(got.text.slice(body.length)).toMatch(tail);
+    const rest = got.text.slice(body.length);
+    if (tail) expect(cut ? rest.replace(/^\n{1,2}/, '') : rest).toMatch(tail);
     else expect(got.text).toBe(body);
+    if (cut) expect(rest.startsWith(body.endsWith('\n') ? '\ndata: {"error"' : '\n\ndata: {"error"')).toBe(true);
+    // Whatever was cut, a spec SSE parser reads the error as an event of its own.
+    if (tail) expect(got.text.split(/\r?\n\r?\n/).filter((e) => e.startsWith('data: {"error"'))).toHaveLength(1);
     expect(got.errored).toBe(errored);
     expect(ends).toEqual([{ outcome, bytes: body.length, firstByteAt: expect.any(Number) }]);
     expect(ex.controller.signal.aborted).toBe(aborted);

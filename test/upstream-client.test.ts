@@ -84,9 +84,11 @@ describe('createUndiciFetch', () => {
     const whole = new TextDecoder().decode(await (await get('/chunks')).arrayBuffer());
     expect(whole).toBe(chunks.join(''));
     expect(whole).toBe('part0 part1 part2 part3 part4 ');
-    const bytes = await (await get('/chunks')).bytes();
+    const once = await get('/chunks');
+    const bytes = await once.bytes();
     expect(bytes).toBeInstanceOf(Uint8Array);
     expect(new TextDecoder().decode(bytes)).toBe(whole);
+    await expect(once.bytes()).rejects.toThrow(TypeError); // read twice: an error, as with fetch, not an empty body
   });
 
   it('reports every body chunk through onBodyData, read whole or streamed', async () => {

@@ -9,6 +9,7 @@ import { withPushAnswers } from './push-answer.js';
 
 export const PORT_ATTEMPTS = 21;
 export const DRAIN_MS = 10_000;
+const CLOSE_GRACE_MS = 100;
 
 type FetchHandler = (request: Request) => Response | Promise<Response>;
 
@@ -55,13 +56,17 @@ export function installShutdown(server: Server, drainMs = DRAIN_MS): void {
   const stop = () => {
     if (stopping) return;
     stopping = true;
-    server.close(() => process.exit(0));
+    // Exit on the next turn of the event loop, not inside 'close': the last connections' own 'close' handlers
+    // (which end and log a stream cut at the drain limit) run first.
+    server.close(() => setTimeout(() => process.exit(0), 0));
     // Keep-alive connections are closed as soon as they are idle, so in-flight requests alone hold the exit.
     server.closeIdleConnections();
     setInterval(() => server.closeIdleConnections(), 100).unref();
     setTimeout(() => {
+      // Streams still open at the limit are cut; their sockets' 'close' events (which end and log each stream)
+      // run before the exit.
       server.closeAllConnections();
-      process.exit(0);
+      setTimeout(() => process.exit(0), CLOSE_GRACE_MS);
     }, drainMs).unref();
   };
   process.once('SIGTERM', stop);

@@ -91,8 +91,12 @@ export function nodePushBody(source: Readable, onData?: () => void): PushBody {
   // An error before the body is read must not go unhandled; `start` reports it.
   source.on('error', () => {});
   let done = false;
+  let started = false;
   return {
     start(sink) {
+      // One body, read once, whichever way: a second read fails as `fetch`'s would, never an empty body.
+      if (started) return sink.error(new TypeError('Body is unusable: it has already been read.'));
+      started = true;
       if (source.readableEnded) return sink.end();
       if (source.destroyed) return sink.error(source.errored ?? new Error('The upstream body was closed before it ended.'));
       source.on('data', (chunk: Buffer) => {
