@@ -87,6 +87,9 @@ function guardRules({ watchdog, controller, clientGone }: UpstreamExchange, opts
       for (let i = Math.max(0, chunk.byteLength - 4); i < chunk.byteLength; i++) tail = ((tail << 8) | chunk[i]) >>> 0;
     },
     done: () => end('ok'),
+    /** Back-pressure: the client has not taken what it was given, so the upstream's silence does not count. */
+    waitingOnClient: () => watchdog.hold(),
+    reading: () => watchdog.release(),
     /** The source failed. Returns the SSE error frame to send last, or undefined when the client is gone. */
     failed(): Uint8Array | undefined {
       if (clientGone()) {
@@ -117,6 +120,7 @@ export function guardBody(source: ReadableStream<Uint8Array>, exchange: Upstream
   return new ReadableStream<Uint8Array>(
     {
       async pull(out) {
+        rules.reading();
         let chunk: ReadableStreamReadResult<Uint8Array>;
         try {
           chunk = await reader.read();
@@ -134,6 +138,8 @@ export function guardBody(source: ReadableStream<Uint8Array>, exchange: Upstream
         }
         rules.chunk(chunk.value);
         out.enqueue(chunk.value);
+        // Nothing more is read until the client asks (highWaterMark 0): that wait is the client's.
+        rules.waitingOnClient();
       },
       cancel(reason) {
         rules.cancelled(reason);
@@ -169,8 +175,14 @@ export function guardPushBody(source: PushBody, exchange: UpstreamExchange, opts
         },
       });
     },
-    pause: () => source.pause(),
-    resume: () => source.resume(),
+    pause() {
+      rules.waitingOnClient();
+      source.pause();
+    },
+    resume() {
+      rules.reading();
+      source.resume();
+    },
     cancel(reason) {
       rules.cancelled(reason);
       source.cancel(reason);

@@ -34,11 +34,14 @@ export interface UpstreamOptions {
 }
 
 /**
- * Fires when nothing has happened for `ms`: before the headers, and between body chunks.
+ * Fires when the upstream has been silent for `ms` while the gateway was waiting on it: before the headers, and
+ * between body chunks. Time spent waiting on a slow client (`hold()` … `release()`: the gateway has stopped
+ * reading because the client has not taken what it has) is the client's, not the upstream's silence.
  * One timer per exchange, re-armed lazily, so a flowing stream costs a `Date.now()` per chunk.
  */
 export class Watchdog {
   private last = Date.now();
+  private held = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
   fired = false;
 
@@ -52,7 +55,8 @@ export class Watchdog {
   private arm(ms: number) {
     this.timer = setTimeout(() => {
       const idle = Date.now() - this.last;
-      if (idle >= this.ms) {
+      if (this.held) this.arm(this.ms);
+      else if (idle >= this.ms) {
         this.fired = true;
         this.onFire();
       } else this.arm(this.ms - idle);
@@ -60,6 +64,17 @@ export class Watchdog {
   }
 
   touch() {
+    this.last = Date.now();
+  }
+
+  /** The gateway stopped reading (back-pressure from the client): the clock stops. */
+  hold() {
+    this.held = true;
+  }
+
+  /** The gateway reads again: the clock restarts from now. */
+  release() {
+    this.held = false;
     this.last = Date.now();
   }
 

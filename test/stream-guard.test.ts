@@ -362,3 +362,93 @@ describe('the chat answer on Node', () => {
     }
   });
 });
+
+describe('a slow client is not an upstream timeout', () => {
+  const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  it('Watchdog: time held (waiting on the client) does not count; silence after release does', async () => {
+    let fired = 0;
+    const w = new Watchdog(80, () => fired++);
+    w.hold();
+    await wait(250);
+    expect(fired).toBe(0);
+    w.release();
+    await wait(40);
+    expect(fired).toBe(0);
+    await wait(120);
+    expect(fired).toBe(1);
+    w.stop();
+  });
+
+  /** A source with `n` chunks ready at once, then its end; it fails if the watchdog fires (as the real abort would). */
+  function readySource(n: number, ex: TestExchange): PushBody & { web(): ReadableStream<Uint8Array> } {
+    let i = 0;
+    let paused = false;
+    let sink: PushSink | undefined;
+    const pump = () => {
+      while (sink && !paused && i < n) sink.data(enc.encode(`data: ${i++}\n\n`));
+      if (sink && i === n) sink.end();
+    };
+    ex.controller.signal.addEventListener('abort', () => sink?.error(new Error('aborted')));
+    return {
+      start: (s) => void ((sink = s), queueMicrotask(pump)),
+      pause: () => void (paused = true),
+      resume: () => void ((paused = false), queueMicrotask(pump)),
+      cancel: () => void (sink = undefined),
+      web: () =>
+        new ReadableStream<Uint8Array>(
+          {
+            pull(out) {
+              if (ex.controller.signal.aborted) return out.error(new Error('aborted'));
+              if (i < n) out.enqueue(enc.encode(`data: ${i++}\n\n`));
+              else out.close();
+            },
+          },
+          { highWaterMark: 0 },
+        ),
+    };
+  }
+
+  function slowExchange(): TestExchange {
+    const ex = exchange();
+    ex.watchdog.stop();
+    ex.watchdog = new Watchdog(100, () => ex.controller.abort(new Error('upstream timeout')));
+    return ex;
+  }
+
+  it('push carrier: a client that holds back for 3× the timeout still gets the whole stream', async () => {
+    const ex = slowExchange();
+    const ends: BodyEnd[] = [];
+    const guarded = guardPushBody(readySource(5, ex), ex, { timeoutMs: 100, onEnd: (e) => ends.push(e) });
+    let text = '';
+    const done = new Promise<void>((resolve) =>
+      guarded.start({
+        data(c) {
+          text += dec.decode(c);
+          if (text === 'data: 0\n\n') {
+            guarded.pause(); // the client's socket is full
+            setTimeout(() => guarded.resume(), 300);
+          }
+        },
+        end: resolve,
+        error: resolve,
+      }),
+    );
+    await done;
+    expect(text).toBe([0, 1, 2, 3, 4].map((i) => `data: ${i}\n\n`).join(''));
+    expect(ends.map((e) => e.outcome)).toEqual(['ok']);
+    expect(ex.controller.signal.aborted).toBe(false);
+  });
+
+  it('Web carrier: a reader that stops reading for 3× the timeout still gets the whole stream', async () => {
+    const ex = slowExchange();
+    const ends: BodyEnd[] = [];
+    const reader = guardBody(readySource(5, ex).web(), ex, { timeoutMs: 100, onEnd: (e) => ends.push(e) }).getReader();
+    let text = dec.decode((await reader.read()).value);
+    await wait(300);
+    for (let r = await reader.read(); !r.done; r = await reader.read()) text += dec.decode(r.value);
+    expect(text).toBe([0, 1, 2, 3, 4].map((i) => `data: ${i}\n\n`).join(''));
+    expect(ends.map((e) => e.outcome)).toEqual(['ok']);
+    expect(ex.controller.signal.aborted).toBe(false);
+  });
+});
