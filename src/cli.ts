@@ -7,11 +7,12 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs, PROGRAM, USAGE, usageHint, UsageError, type CliArgs } from './cli/args.js';
 import { runCheck } from './cli/check.js';
-import { aliasRows, aliasTableJson, checkFailed, checkJson, redact, renderAliasTable, renderCheck } from './cli/models.js';
+import { aliasRows, aliasTableJson, checkFailed, checkJson, renderAliasTable, renderCheck } from './cli/models.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { loadDotEnv } from './node/env.js';
 import { startNode } from './node/start.js';
 import { createNodeUpstreamFetch } from './node/upstream-client.js';
+import { redact } from './upstream.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: unknown };
@@ -36,7 +37,8 @@ async function models(args: CliArgs): Promise<number> {
   }
   const results = await runCheck(config, rows);
   const out = args.json ? checkJson(results) : renderCheck(results);
-  process.stdout.write(redact(out, config.secrets));
+  // A last line of defence: every secret, however short.
+  process.stdout.write(redact(out, config.secrets, 1));
   return checkFailed(results) ? 1 : 0;
 }
 

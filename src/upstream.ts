@@ -93,10 +93,14 @@ export interface UpstreamExchange {
   clientGone(): boolean;
 }
 
-/** Replace every configured secret in `text`. */
-export function redact(text: string, secrets: readonly string[]): string {
+/**
+ * Replace every configured secret in `text`. Secrets shorter than `minLength` are left alone (by default 4, so
+ * that a stray short value does not blank out ordinary words in error messages); the CLI, printing a last time
+ * before text leaves the process, passes 1 (an empty value is never a secret).
+ */
+export function redact(text: string, secrets: readonly string[], minLength = 4): string {
   let out = text;
-  for (const s of secrets) if (s.length >= 4 && out.includes(s)) out = out.split(s).join('[redacted]');
+  for (const s of secrets) if (s.length >= minLength && out.includes(s)) out = out.split(s).join('[redacted]');
   return out;
 }
 

@@ -118,10 +118,3 @@ export function renderCheck(results: readonly CheckResult[]): string {
 export function checkJson(results: readonly CheckResult[]): string {
   return JSON.stringify({ ok: !checkFailed(results), aliases: results }, null, 2) + '\n';
 }
-
-/** Remove every secret from text that is about to be printed (a last line of defence). */
-export function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const s of secrets) if (s.length > 0) out = out.split(s).join('[redacted]');
-  return out;
-}
