@@ -99,27 +99,21 @@ export function nodePushBody(source: Readable, onData?: () => void): PushBody {
       started = true;
       if (source.readableEnded) return sink.end();
       if (source.destroyed) return sink.error(source.errored ?? new Error('The upstream body was closed before it ended.'));
+      /** The first of 'end', 'error' and 'close' ends the body; the others (and any later data) are ignored. */
+      const finish = (report: () => void) => {
+        if (done) return;
+        done = true;
+        report();
+      };
       source.on('data', (chunk: Buffer) => {
         if (done) return;
         onData?.();
         sink.data(chunk);
       });
-      source.once('end', () => {
-        if (done) return;
-        done = true;
-        sink.end();
-      });
-      source.on('error', (err) => {
-        if (done) return;
-        done = true;
-        sink.error(err);
-      });
-      source.once('close', () => {
-        // Destroyed without 'end' or 'error' (e.g. aborted): the body must not hang.
-        if (done) return;
-        done = true;
-        sink.error(new Error('The upstream body was closed before it ended.'));
-      });
+      source.once('end', () => finish(() => sink.end()));
+      source.on('error', (err) => finish(() => sink.error(err)));
+      // Destroyed without 'end' or 'error' (e.g. aborted): the body must not hang.
+      source.once('close', () => finish(() => sink.error(new Error('The upstream body was closed before it ended.'))));
     },
     pause: () => source.pause(),
     resume: () => source.resume(),
