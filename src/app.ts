@@ -2,14 +2,15 @@
  * The app factory: builds the Hono app from a config object. No runtime-specific code here; the entries
  * (index.ts, bun.ts, worker.ts) pass the config, and optionally a faster upstream client.
  */
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { gatewayAuth } from './auth.js';
-import { handleChat } from './chat.js';
 import type { Config } from './config.js';
-import { GatewayError, errorResponse } from './errors.js';
+import { dialectAt, MODEL_ROUTES } from './dialects/index.js';
+import { GatewayError } from './errors.js';
 import { createLogger, type LogSink, type RequestLog } from './log.js';
-import { listModels } from './models.js';
+import { listModels, retrieveModel } from './models.js';
+import { relay, type RelayDeps } from './relay.js';
 import { redact, type UpstreamFetch } from './upstream.js';
 
 export interface AppOptions {
@@ -34,7 +35,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
     config,
     logger,
     fetch: options.fetch ?? platformFetch,
-  } satisfies Parameters<typeof handleChat>[1];
+  } satisfies RelayDeps;
   const app = new Hono<GatewayEnv>();
 
   app.use(async (c, next) => {
@@ -59,35 +60,39 @@ export function createApp(config: Config, options: AppOptions = {}) {
   if (config.apiKeys.length > 0 || refuseWithoutKeys) app.use('/v1/*', gatewayAuth(config.apiKeys, refuseWithoutKeys));
 
   app.get('/v1/models', (c) => c.json(listModels(config)));
+  // Model ids may contain slashes (`nebius/Qwen/Qwen3-...`): everything after /v1/models/ is the id.
+  app.get('/v1/models/:id{.+}', (c) => c.json(retrieveModel(config, c.req.param('id'))));
 
   const tooLarge = () => {
     throw new GatewayError(413, 'invalid_request_error', 'request_too_large', `The request body is larger than ${config.maxBodyBytes} bytes (MINI_LLM_MAX_BODY_BYTES).`);
   };
   const limitStreamedBody = bodyLimit({ maxSize: config.maxBodyBytes, onError: tooLarge });
-  app.post(
-    '/v1/chat/completions',
-    // With a content-length the header decides, without touching c.req.raw.body (which on
-    // @hono/node-server builds a full WHATWG Request); chunked bodies are counted by bodyLimit.
-    (c, next) => {
-      const length = c.req.header('content-length');
-      if (length === undefined || c.req.header('transfer-encoding') !== undefined) return limitStreamedBody(c, next);
-      return Number.parseInt(length, 10) > config.maxBodyBytes ? tooLarge() : next();
-    },
-    (c) => handleChat(c, deps, c.get('log'), c.get('started')),
-  );
-
+  // With a content-length the header decides, without touching c.req.raw.body (which on @hono/node-server
+  // builds a full WHATWG Request); chunked bodies are counted by bodyLimit.
+  const limitBody: MiddlewareHandler<GatewayEnv> = (c, next) => {
+    const length = c.req.header('content-length');
+    if (length === undefined || c.req.header('transfer-encoding') !== undefined) return limitStreamedBody(c, next);
+    return Number.parseInt(length, 10) > config.maxBodyBytes ? tooLarge() : next();
+  };
   const known = new Map([
     ['/health', 'GET'],
     ['/v1/models', 'GET'],
-    ['/v1/chat/completions', 'POST'],
   ]);
+  for (const [path, dialect] of MODEL_ROUTES) {
+    known.set(path, 'POST');
+    app.post(path, limitBody, (c) => {
+      c.get('log').route = dialect.name;
+      return relay(c, dialect, deps);
+    });
+  }
+
   app.notFound((c) => {
     const allowed = known.get(c.req.path);
     if (allowed) {
       // CONTRACT §5: an unknown route (here, a known path with another method) is a 404; `allow` says which method.
-      return errorResponse(new GatewayError(404, 'invalid_request_error', 'not_found', `Unknown route: ${c.req.method} ${c.req.path}; use ${allowed}.`), { allow: allowed });
+      return dialectAt(c.req.path).errorResponse(new GatewayError(404, 'invalid_request_error', 'not_found', `Unknown route: ${c.req.method} ${c.req.path}; use ${allowed}.`), { allow: allowed });
     }
-    return errorResponse(new GatewayError(404, 'invalid_request_error', 'not_found', `Unknown route: ${c.req.method} ${c.req.path}.`));
+    return dialectAt(c.req.path).errorResponse(new GatewayError(404, 'invalid_request_error', 'not_found', `Unknown route: ${c.req.method} ${c.req.path}.`));
   });
 
   app.onError((err, c) => {
@@ -97,12 +102,12 @@ export function createApp(config: Config, options: AppOptions = {}) {
         log.error_code = err.code;
         if (err.upstreamStatus !== undefined) log.upstream_status = err.upstreamStatus;
       }
-      return errorResponse(err);
+      return dialectAt(c.req.path).errorResponse(err);
     }
     if (log) log.error_code = 'internal_error';
     logger.error(redact(`unexpected error in ${c.req.method} ${c.req.path}: ${(err as Error)?.message ?? String(err)}`, config.secrets));
     logger.debug(redact(String((err as Error)?.stack), config.secrets));
-    return errorResponse(new GatewayError(500, 'server_error', 'internal_error', 'The gateway failed unexpectedly; see its log.'));
+    return dialectAt(c.req.path).errorResponse(new GatewayError(500, 'server_error', 'internal_error', 'The gateway failed unexpectedly; see its log.'));
   });
 
   return app;

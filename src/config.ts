@@ -14,6 +14,14 @@ export interface Provider {
   readonly baseUrl: string;
   readonly chatUrl: string;
   readonly modelsUrl: string;
+  /** `{base}/responses` (OpenAI Responses API), used when `responses` is true. */
+  readonly responsesUrl: string;
+  /** `{base}/embeddings` (OpenAI-compatible kinds). */
+  readonly embeddingsUrl: string;
+  /** `{base}/v1/messages/count_tokens` (Anthropic kind). */
+  readonly countTokensUrl: string;
+  /** The provider speaks the OpenAI Responses API natively: `/v1/responses` passes through to it. */
+  readonly responses: boolean;
   readonly auth: AuthStyle;
   readonly apiKey: string | undefined;
   /** Configured: its key is set (or it needs none). */
@@ -28,9 +36,18 @@ export interface ModelTarget {
   readonly model: string;
 }
 
+/** A `MINI_LLM_MODELS` key ending in `*`: matches by prefix; a `*` in the target's model stands for the rest. */
+export interface WildcardAlias {
+  /** The key without its `*`. */
+  readonly prefix: string;
+  readonly target: ModelTarget;
+}
+
 export interface Config {
   readonly providers: ReadonlyMap<string, Provider>;
   readonly aliases: ReadonlyMap<string, ModelTarget>;
+  /** Wildcard aliases, longest prefix first. */
+  readonly wildcards: readonly WildcardAlias[];
   readonly host: string;
   readonly port: number;
   readonly apiKeys: readonly string[];
@@ -126,6 +143,10 @@ function makeProvider(
     baseUrl,
     chatUrl: anthropic ? `${baseUrl}/v1/messages` : `${baseUrl}/chat/completions`,
     modelsUrl: anthropic ? `${baseUrl}/v1/models` : `${baseUrl}/models`,
+    responsesUrl: `${baseUrl}/responses`,
+    embeddingsUrl: `${baseUrl}/embeddings`,
+    countTokensUrl: `${baseUrl}/v1/messages/count_tokens`,
+    responses: !anthropic && spec.responses === true,
     auth: spec.auth,
     apiKey,
     enabled,
@@ -189,7 +210,11 @@ function extraProviders(env: EnvRecord, known: Map<string, Provider>): void {
     const key = str(env, keyVar);
     // Without an explicit apiKeyEnv and without a key, the provider is a keyless (local) server.
     const keyless = v.apiKeyEnv === undefined && key === undefined && !previous;
-    const spec: ProviderSpec = { id, kind, baseUrl, auth: keyless ? 'none' : auth, quirks: previous?.quirks };
+    if (v.responses !== undefined && typeof v.responses !== 'boolean') {
+      throw new ConfigError(V, `provider ${id}: responses must be true or false`);
+    }
+    const responses = (v.responses as boolean | undefined) ?? previous?.responses ?? false;
+    const spec: ProviderSpec = { id, kind, baseUrl, auth: keyless ? 'none' : auth, quirks: previous?.quirks, responses };
     known.set(id, makeProvider(spec, key, keyless || key !== undefined || auth === 'none', keyVar));
   }
 }
@@ -215,12 +240,21 @@ export function loadConfig(env: EnvRecord): Config {
   extraProviders(env, providers);
 
   const aliases = new Map<string, ModelTarget>();
-  for (const [alias, target] of Object.entries(DEFAULT_ALIASES)) {
-    aliases.set(alias, parseTarget('default aliases', target, providers));
-  }
-  for (const [alias, target] of Object.entries(parseJsonObject(env, 'MINI_LLM_MODELS') ?? {})) {
-    aliases.set(alias, parseTarget('MINI_LLM_MODELS', target, providers));
-  }
+  const wildcardMap = new Map<string, ModelTarget>();
+  const addAlias = (variable: string, alias: string, target: unknown) => {
+    const parsed = parseTarget(variable, target, providers);
+    if (!alias.endsWith('*')) return void aliases.set(alias, parsed);
+    const prefix = alias.slice(0, -1);
+    if (prefix.includes('*') || parsed.model.indexOf('*') !== parsed.model.lastIndexOf('*')) {
+      throw new ConfigError(variable, `wildcard alias ${JSON.stringify(alias)}: only one trailing "*" in the key and at most one "*" in the target`);
+    }
+    wildcardMap.set(prefix, parsed);
+  };
+  for (const [alias, target] of Object.entries(DEFAULT_ALIASES)) addAlias('default aliases', alias, target);
+  for (const [alias, target] of Object.entries(parseJsonObject(env, 'MINI_LLM_MODELS') ?? {})) addAlias('MINI_LLM_MODELS', alias, target);
+  const wildcards = [...wildcardMap]
+    .map(([prefix, target]) => Object.freeze({ prefix, target }))
+    .sort((a, b) => b.prefix.length - a.prefix.length);
 
   const log = (str(env, 'MINI_LLM_LOG') ?? 'info') as LogLevel;
   if (!['silent', 'info', 'debug'].includes(log)) {
@@ -239,6 +273,7 @@ export function loadConfig(env: EnvRecord): Config {
   return Object.freeze({
     providers,
     aliases,
+    wildcards: Object.freeze(wildcards),
     host: str(env, 'MINI_LLM_HOST') ?? '127.0.0.1',
     port: parseInteger(env, 'MINI_LLM_PORT', 3333, 0, 65535),
     apiKeys: Object.freeze(apiKeys),

@@ -5,6 +5,8 @@ export interface RequestLog {
   request_id: string;
   method: string;
   path: string;
+  /** The route's dialect (`chat`, `messages`, `responses`, `embeddings`, ...) for model routes. */
+  route?: string;
   status?: number;
   model?: string;
   alias?: string | null;

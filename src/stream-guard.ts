@@ -18,6 +18,8 @@ export interface BodyEnd {
 export interface GuardOptions {
   timeoutMs: number;
   onEnd?: (end: BodyEnd) => void;
+  /** The event that tells the client its stream failed, in the route's shape; defaults to chat's error frame. */
+  failureFrame?: (message: string, code: string) => string;
 }
 
 /** Receives a push body's chunks: `data` for each, then `end` or `error`, once. */
@@ -102,7 +104,7 @@ function guardRules({ watchdog, controller, clientGone }: UpstreamExchange, opts
       const message = watchdog.fired
         ? `The provider went silent for ${opts.timeoutMs} ms; the answer is incomplete.`
         : 'The provider closed the connection before the answer was complete.';
-      const frame = sseErrorFrame(message, 'upstream_error', code);
+      const frame = opts.failureFrame ? opts.failureFrame(message, code) : sseErrorFrame(message, 'upstream_error', code);
       // Cut mid-event: end that event first, so the frame is parsed as an event of its own.
       return encoder.encode(eventEnd() + frame);
     },

@@ -16,10 +16,12 @@ export interface ProviderSpec {
   keyless?: boolean;
   /** Request-body quirks (PROVIDERS.md §2). */
   quirks?: { maxCompletionTokensToMaxTokens?: boolean; developerToSystem?: boolean };
+  /** Speaks the OpenAI Responses API (`{base}/responses`): `/v1/responses` passes through unchanged. */
+  responses?: boolean;
 }
 
 export const BUILTIN_PROVIDERS: readonly ProviderSpec[] = [
-  { id: 'openai', kind: 'openai-compatible', baseUrl: 'https://api.openai.com/v1', auth: 'bearer' },
+  { id: 'openai', kind: 'openai-compatible', baseUrl: 'https://api.openai.com/v1', auth: 'bearer', responses: true },
   { id: 'anthropic', kind: 'anthropic', baseUrl: 'https://api.anthropic.com', auth: 'x-api-key' },
   {
     id: 'nebius',
@@ -59,4 +61,8 @@ export const DEFAULT_ALIASES: Readonly<Record<string, string>> = {
   'llama-70b': 'nebius/meta-llama/Llama-3.3-70B-Instruct',
   'llama-8b': 'nebius/meta-llama/Meta-Llama-3.1-8B-Instruct',
   'llama-70b-alt': 'deepinfra/meta-llama/Llama-3.3-70B-Instruct-Turbo',
+  // Wildcards (a key ending in `*` matches by prefix; `*` in the target is what it matched): any Claude or GPT
+  // name a client sends (Claude Code's `claude-opus-5-5`, Codex's `gpt-5.1-codex`) reaches its own provider.
+  'claude-*': 'anthropic/claude-*',
+  'gpt-*': 'openai/gpt-*',
 };

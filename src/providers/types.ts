@@ -8,6 +8,8 @@ export interface ChatRequestInput {
   body: ChatBody;
   provider: Provider;
   upstreamModel: string;
+  /** The client's request headers, for the few an adapter forwards (e.g. `anthropic-beta`). */
+  clientHeaders?: Headers;
 }
 
 /** What goes upstream: full URL, headers (auth included) and the serialized body. */

@@ -1,7 +1,12 @@
-/** `POST /v1/chat/completions`: parse, resolve the model, call the provider, stream the answer back. */
+/**
+ * Every model route's one pipeline: parse the JSON body, resolve the model, let the route's dialect plan the
+ * upstream call, call the provider, and pass the answer back (bytes unchanged, or translated by the plan),
+ * streams guarded and logged when they end. Routes differ only in their dialect (`dialects/`).
+ */
 import type { Context } from 'hono';
 import type { GatewayEnv } from './app.js';
 import type { Config } from './config.js';
+import type { Dialect, FailureFrame } from './dialects/types.js';
 import { GatewayError, invalidRequest } from './errors.js';
 import type { Logger, RequestLog } from './log.js';
 import { resolveModel } from './models.js';
@@ -10,13 +15,13 @@ import type { ChatBody } from './providers/types.js';
 import { guardBody, guardPushBody, PUSH_ANSWER, pushBodyOf, pushToWeb, type GuardOptions, type PushAnswer } from './stream-guard.js';
 import { bodyFailure, openUpstream, readWhole, responseHeaders, touching, type UpstreamFetch } from './upstream.js';
 
-export interface ChatDeps {
+export interface RelayDeps {
   config: Config;
   fetch: UpstreamFetch;
   logger: Logger;
 }
 
-async function readJsonObject(c: Context): Promise<ChatBody> {
+export async function readJsonObject(c: Context): Promise<ChatBody> {
   const text = await c.req.text();
   let body: unknown;
   try {
@@ -30,8 +35,10 @@ async function readJsonObject(c: Context): Promise<ChatBody> {
   return body as ChatBody;
 }
 
-export async function handleChat(c: Context<GatewayEnv>, deps: ChatDeps, log: RequestLog, started: number): Promise<Response> {
+export async function relay(c: Context<GatewayEnv>, dialect: Dialect, deps: RelayDeps): Promise<Response> {
   const { config } = deps;
+  const log = c.get('log');
+  const started = c.get('started');
   const body = await readJsonObject(c);
   const model = body.model;
   if (typeof model !== 'string' || model === '') {
@@ -42,10 +49,9 @@ export async function handleChat(c: Context<GatewayEnv>, deps: ChatDeps, log: Re
   const provider = resolved.provider;
   log.alias = resolved.alias;
   log.provider = provider.id;
-  const stream = body.stream === true;
-  log.stream = stream;
-  const adapter = adapterFor(provider.kind);
-  const call = adapter.chatRequest({ body, provider, upstreamModel: resolved.upstreamModel });
+  log.stream = body.stream === true;
+  const plan = dialect.plan({ body, provider, adapter: adapterFor(provider.kind), upstreamModel: resolved.upstreamModel, headers: c.req.raw.headers });
+  const { call } = plan;
   call.headers['x-request-id'] = log.request_id;
 
   const exchange = await openUpstream(call, {
@@ -58,15 +64,16 @@ export async function handleChat(c: Context<GatewayEnv>, deps: ChatDeps, log: Re
   const { response } = exchange;
   log.upstream_status = response.status;
   const headers = responseHeaders(response.headers, log.request_id, provider.id);
+  const failureFrame = plan.failureFrame ?? dialect.failureFrame;
 
   const { watchdog } = exchange;
   const sse = (response.headers.get('content-type') ?? '').includes('text/event-stream');
   // A pass-through stream from a client that can push its bytes (Node): a server that knows PUSH_ANSWER writes
   // them to its socket with no Web stream on either side; any other reader gets the same guarded bytes as a
   // Web stream.
-  const push = sse && !adapter.chatResponse ? pushBodyOf(response) : undefined;
+  const push = sse && !plan.translate ? pushBodyOf(response) : undefined;
   if (push) {
-    const pushed = guardPushBody(push, exchange, streamed(c, deps, log, started));
+    const pushed = guardPushBody(push, exchange, streamed(c, deps, log, started, failureFrame));
     const native: PushAnswer = { status: response.status, headers, body: pushed };
     return Object.defineProperty(new Response(pushToWeb(pushed), { status: response.status, headers }), PUSH_ANSWER, { value: native });
   }
@@ -77,12 +84,11 @@ export async function handleChat(c: Context<GatewayEnv>, deps: ChatDeps, log: Re
       // silence watchdog), so that an upstream dying mid-body becomes a clean 502 rather than a truncated answer.
       answer = await readWhole(response, exchange);
     } else answer = response.body ?? new Uint8Array(0);
-    if (adapter.chatResponse) {
-      const includeUsage = (body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
+    if (plan.translate) {
       // A translated stream can consume upstream events that produce no output (pings, thinking): the raw
       // bytes feed the watchdog, so a provider that is still sending is never taken for a silent one.
       const raw = answer instanceof Uint8Array ? answer : touching(answer, watchdog);
-      const translated = await adapter.chatResponse(new Response(raw, response), { stream: sse, includeUsage });
+      const translated = await plan.translate(new Response(raw, response), { stream: sse });
       answer = translated.body;
       headers['content-type'] = translated.contentType;
     }
@@ -100,16 +106,17 @@ export async function handleChat(c: Context<GatewayEnv>, deps: ChatDeps, log: Re
     return new Response(answer, { status: response.status, headers });
   }
 
-  return new Response(guardBody(answer, exchange, streamed(c, deps, log, started)), { status: response.status, headers });
+  return new Response(guardBody(answer, exchange, streamed(c, deps, log, started, failureFrame)), { status: response.status, headers });
 }
 
 /** A stream: passed on chunk by chunk, and logged when it ends. */
-function streamed(c: Context<GatewayEnv>, deps: ChatDeps, log: RequestLog, started: number): GuardOptions {
+function streamed(c: Context<GatewayEnv>, deps: RelayDeps, log: RequestLog, started: number, failureFrame: FailureFrame): GuardOptions {
   c.set('deferLog', true);
   c.set('hasRequestId', true);
   log.outcome = 'streaming';
   return {
     timeoutMs: deps.config.timeoutMs,
+    failureFrame,
     onEnd: (end) => {
       log.outcome = end.outcome;
       log.bytes = end.bytes;

@@ -1,0 +1,51 @@
+/**
+ * A dialect is one inbound API (a route): how its requests become an upstream call, how the answer comes back
+ * in its shape, and how its errors look. Chat completions is the pivot (DIALECTS.md): a dialect that is not the
+ * provider's own API maps its request onto a chat request and the chat answer back (`dialects/pivot.ts`); one
+ * that is passes through. Everything else (model resolution, keys, limits, the upstream call, the stream guard,
+ * the log) is shared, in `relay.ts`.
+ */
+import type { Provider } from '../config.js';
+import type { GatewayError } from '../errors.js';
+import type { ChatBody, ProviderAdapter, TranslatedBody, UpstreamCall } from '../providers/types.js';
+
+export interface PlanInput {
+  /** The client's JSON body (an object; `model` is a non-empty string). */
+  body: ChatBody;
+  provider: Provider;
+  adapter: ProviderAdapter;
+  upstreamModel: string;
+  /** The client's request headers (for the few a dialect forwards, such as `anthropic-beta`). */
+  headers: Headers;
+}
+
+/** Context a translation gets once the upstream answered 2xx. */
+export interface TranslateContext {
+  /** The upstream answered with an event stream. */
+  stream: boolean;
+}
+
+export interface Plan {
+  call: UpstreamCall;
+  /**
+   * Turn a 2xx upstream answer into the route's answer. Absent: pass-through, the bytes go to the client
+   * unchanged (on Node, streams take the push path). Must stay incremental for streams.
+   */
+  translate?(upstream: Response, ctx: TranslateContext): Promise<TranslatedBody> | TranslatedBody;
+  /** The event that ends a stream of this request that failed after it began; defaults to the dialect's. */
+  failureFrame?: FailureFrame;
+}
+
+/** The SSE text that tells a client its stream failed after it began (`code`: the gateway's, e.g. upstream_timeout). */
+export type FailureFrame = (message: string, code: string) => string;
+
+export interface Dialect {
+  /** The route's name in the request log (`route`). */
+  readonly name: string;
+  /** Plan the upstream exchange; throws GatewayError (4xx) for a request it cannot serve. */
+  plan(input: PlanInput): Plan;
+  /** A gateway error in this route's shape. */
+  errorResponse(err: GatewayError, headers?: Record<string, string>): Response;
+  /** A mid-stream failure in this route's shape. */
+  failureFrame: FailureFrame;
+}
