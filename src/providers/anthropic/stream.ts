@@ -5,8 +5,8 @@
  * Web-standard APIs only (Node, Bun, Cloudflare Workers).
  * @see https://docs.claude.com/en/docs/build-with-claude/streaming
  */
-import { createParser } from 'eventsource-parser';
 import { sseErrorFrame } from '../../errors.js';
+import { sseTransform, type SseTransformOptions, type SseTranslator } from '../../sse.js';
 import { mapStopReason, type FinishReason } from './stop-reason.js';
 import { mapUsage, type AnthropicUsage } from './usage.js';
 
@@ -17,12 +17,8 @@ export interface StreamOptions {
   created?: number;
 }
 
-export interface StreamTranslator {
-  /** The OpenAI SSE text for one Anthropic event (possibly ''). */
-  event(name: string, data: string): string;
-  /** True once `message_stop` or `error` was seen: the output is complete and later events are ignored. */
-  readonly ended: boolean;
-}
+/** `ended` is true once `message_stop` or `error` was seen: the output is complete and later events are ignored. */
+export type StreamTranslator = SseTranslator;
 
 type Json = Record<string, any>;
 
@@ -112,6 +108,7 @@ export function createStreamTranslator(opts: StreamOptions): StreamTranslator {
     get ended() {
       return ended;
     },
+    endEvent: 'message_stop',
     event(name, data) {
       if (ended) return '';
       let ev: Json;
@@ -132,51 +129,6 @@ export function createStreamTranslator(opts: StreamOptions): StreamTranslator {
  * upstream body fails or ends early (the caller turns that into an `upstream_disconnected` frame).
  * Cancelling the result cancels `body`.
  */
-export function anthropicToOpenAIStream(body: ReadableStream<Uint8Array>, opts: StreamOptions): ReadableStream<Uint8Array> {
-  const translator = createStreamTranslator(opts);
-  const reader = body.getReader();
-  const decoder = new TextDecoder();
-  const encoder = new TextEncoder();
-  let pending: string[] = [];
-  const parser = createParser({
-    onEvent: (e) => {
-      const out = translator.event(e.event ?? '', e.data);
-      if (out !== '') pending.push(out);
-    },
-  });
-
-  let eof = false;
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        // Read until at least one event produced output (or the stream is over), then hand it on at once.
-        while (pending.length === 0 && !eof && !translator.ended) {
-          const { done, value } = await reader.read();
-          if (done) {
-            eof = true;
-            parser.feed(decoder.decode() + '\n\n'); // flush a final event that lacks its blank line
-          } else {
-            parser.feed(decoder.decode(value, { stream: true }));
-          }
-        }
-      } catch (err) {
-        reader.cancel(err).catch(() => {});
-        throw err;
-      }
-      if (pending.length > 0) {
-        for (const text of pending) controller.enqueue(encoder.encode(text));
-        pending = [];
-        if (!translator.ended) return; // an early end is reported on the next pull, after this output
-      }
-      if (translator.ended) {
-        controller.close();
-        if (!eof) reader.cancel().catch(() => {}); // ignore anything after message_stop / error
-      } else {
-        controller.error(new Error('The Anthropic stream ended before message_stop.'));
-      }
-    },
-    cancel(reason) {
-      return reader.cancel(reason);
-    },
-  });
+export function anthropicToOpenAIStream(body: ReadableStream<Uint8Array>, opts: StreamOptions & SseTransformOptions): ReadableStream<Uint8Array> {
+  return sseTransform(body, createStreamTranslator(opts), opts);
 }

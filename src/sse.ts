@@ -1,0 +1,107 @@
+/**
+ * SSE in, SSE out: the one loop every translated stream runs (Anthropic → chat, chat → Messages, chat →
+ * Responses). A translator is an incremental state machine: each complete upstream event yields the text to
+ * emit (possibly ''), handed on as soon as the event is complete. Parsing is `eventsource-parser`'s; this adds
+ * what a gateway facing a hostile upstream needs: one event may not grow past `maxEventBytes` (an upstream that
+ * never ends an event must not grow the gateway's memory without bound).
+ */
+import { createParser } from 'eventsource-parser';
+
+export interface SseTranslator {
+  /** The text to emit for one complete upstream event (`name` is '' when the event has no `event:` line). */
+  event(name: string, data: string): string;
+  /** True once the output is complete: later upstream events are ignored and the stream closes. */
+  readonly ended: boolean;
+  /** The upstream's end event, named in the error when the body ends without it (e.g. `message_stop`). */
+  readonly endEvent?: string;
+  /**
+   * The upstream body ended without the translator's end event. Return the text that ends the output cleanly
+   * (then the stream closes), or undefined to fail the stream (the guard turns that into a failure frame).
+   */
+  finish?(): string | undefined;
+}
+
+/** 16 MiB: far above any real provider event (deltas are bytes; a whole tool input is kilobytes). */
+export const DEFAULT_MAX_EVENT_BYTES = 16 * 1024 * 1024;
+
+export interface SseTransformOptions {
+  /** The largest one upstream event may grow (counted in UTF-16 code units of its text, ~bytes). */
+  maxEventBytes?: number;
+}
+
+/** An upstream event grew past the limit. */
+export class SseEventTooLarge extends Error {
+  readonly code = 'upstream_event_too_large';
+  constructor(readonly limit: number) {
+    super(`The provider sent a stream event larger than ${limit} bytes.`);
+    this.name = 'SseEventTooLarge';
+  }
+}
+
+/**
+ * Translate an SSE body. Ends once the translator has ended (the rest of the upstream is cancelled), errors
+ * if the upstream body fails, or ends early without `finish` ending it. Cancelling the result cancels `body`.
+ */
+export function sseTransform(body: ReadableStream<Uint8Array>, translator: SseTranslator, opts: SseTransformOptions = {}): ReadableStream<Uint8Array> {
+  const max = opts.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  const encoder = new TextEncoder();
+  let pending: string[] = [];
+  /** Text fed since the last complete event: what the parser may be holding. */
+  let open = 0;
+  const parser = createParser({
+    onEvent: (e) => {
+      open = 0;
+      const out = translator.event(e.event ?? '', e.data);
+      if (out !== '') pending.push(out);
+    },
+  });
+  const feed = (text: string) => {
+    // Feed line by line bounded pieces, so an event that never ends is caught before it is buffered whole.
+    open += text.length;
+    parser.feed(text);
+    if (open > max) {
+      // `open` counts what was fed since the last event; a blank line inside `text` reset it via onEvent.
+      throw new SseEventTooLarge(max);
+    }
+  };
+
+  let eof = false;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        // Read until at least one event produced output (or the stream is over), then hand it on at once.
+        while (pending.length === 0 && !eof && !translator.ended) {
+          const { done, value } = await reader.read();
+          if (done) {
+            eof = true;
+            feed(decoder.decode() + '\n\n'); // flush a final event that lacks its blank line
+          } else {
+            feed(decoder.decode(value, { stream: true }));
+          }
+        }
+      } catch (err) {
+        reader.cancel(err).catch(() => {});
+        throw err;
+      }
+      if (pending.length > 0) {
+        for (const text of pending) controller.enqueue(encoder.encode(text));
+        pending = [];
+        if (!translator.ended) return; // an early end is reported on the next pull, after this output
+      }
+      if (translator.ended) {
+        controller.close();
+        if (!eof) reader.cancel().catch(() => {}); // ignore anything after the end event
+        return;
+      }
+      const tail = translator.finish?.();
+      if (tail === undefined) return controller.error(new Error(`The upstream stream ended before ${translator.endEvent ?? 'its end event'}.`));
+      if (tail !== '') controller.enqueue(encoder.encode(tail));
+      controller.close();
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  });
+}
