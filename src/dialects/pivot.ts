@@ -1,0 +1,51 @@
+/**
+ * Translation through the chat pivot (DIALECTS.md): a dialect that is not the provider's own API maps its
+ * request onto a chat request, and the chat answer back. The provider's adapter does the rest, so a Responses
+ * request for a Claude model goes responses → chat → Anthropic, and its answer Anthropic → chat → responses.
+ *
+ * What the pivot carries (defined once, here; the Anthropic adapter produces and consumes the same fields):
+ * - reasoning text: `message.reasoning_content` / `delta.reasoning_content` (`reasoning` accepted on input);
+ * - signed thinking blocks: `message.thinking_blocks` / `delta.thinking_blocks`, Anthropic's own blocks
+ *   (`{type:"thinking", thinking, signature}`, `{type:"redacted_thinking", data}`), sent back unmodified;
+ * - prompt caching: `cache_control` on content parts, messages and tools, as Anthropic spells it;
+ * - usage: `prompt_tokens` counts all input (uncached + cache reads + cache writes),
+ *   `prompt_tokens_details.cached_tokens` = cache reads, `prompt_tokens_details.cache_write_tokens` = cache
+ *   writes, `completion_tokens_details.reasoning_tokens` when known.
+ * The chat request a dialect builds asks for `stream_options.include_usage` when it streams, so that usage
+ * reaches the dialect whatever the provider.
+ */
+import type { ChatBody, TranslatedBody } from '../providers/types.js';
+import type { Plan, PlanInput } from './types.js';
+
+/** How a dialect turns chat answers into its own. */
+export interface FromChat {
+  /** A chat SSE stream → the dialect's SSE stream (incremental; use `sseTransform`). */
+  stream(chat: ReadableStream<Uint8Array>): ReadableStream<Uint8Array>;
+  /** A whole `chat.completion` object → the dialect's answer object. */
+  whole(chat: Record<string, unknown>): unknown;
+}
+
+const encoder = new TextEncoder();
+const empty = () => new ReadableStream<Uint8Array>({ start: (c) => c.close() });
+
+/** The plan for a request translated through chat: the adapter builds the upstream call, `back` maps the answer. */
+export function viaChat(input: PlanInput, chatBody: ChatBody, back: FromChat): Plan {
+  const { adapter, provider, upstreamModel, headers } = input;
+  const call = adapter.chatRequest({ body: chatBody, provider, upstreamModel, clientHeaders: headers });
+  const { chatResponse } = adapter;
+  return {
+    call,
+    async translate(upstream, { stream }): Promise<TranslatedBody> {
+      let chat: ReadableStream<Uint8Array> | Uint8Array<ArrayBuffer>;
+      if (chatResponse) chat = (await chatResponse(upstream, { stream, includeUsage: true })).body;
+      else chat = stream ? (upstream.body ?? empty()) : new Uint8Array(await upstream.arrayBuffer());
+      if (stream) {
+        const source = chat instanceof Uint8Array ? new Response(chat).body! : chat;
+        return { body: back.stream(source), contentType: 'text/event-stream; charset=utf-8' };
+      }
+      const bytes = chat instanceof Uint8Array ? chat : new Uint8Array(await new Response(chat).arrayBuffer());
+      const json = JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
+      return { body: encoder.encode(JSON.stringify(back.whole(json))), contentType: 'application/json' };
+    },
+  };
+}
