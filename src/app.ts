@@ -7,6 +7,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { gatewayAuth } from './auth.js';
 import type { Config } from './config.js';
 import { dialectAt, MODEL_ROUTES } from './dialects/index.js';
+import { responsesExtras } from './dialects/responses/http.js';
 import { GatewayError } from './errors.js';
 import { createLogger, type LogSink, type RequestLog } from './log.js';
 import { listModels, retrieveModel } from './models.js';
@@ -74,6 +75,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
     if (length === undefined || c.req.header('transfer-encoding') !== undefined) return limitStreamedBody(c, next);
     return Number.parseInt(length, 10) > config.maxBodyBytes ? tooLarge() : next();
   };
+  responsesExtras(app); // 426 to a WebSocket attempt, 404 for stored responses
   const known = new Map([
     ['/health', 'GET'],
     ['/v1/models', 'GET'],

@@ -14,6 +14,8 @@ export interface SseTranslator {
   readonly ended: boolean;
   /** The upstream's end event, named in the error when the body ends without it (e.g. `message_stop`). */
   readonly endEvent?: string;
+  /** The text to emit for an upstream SSE comment (a keep-alive); absent: comments are dropped. */
+  comment?(text: string): string;
   /**
    * The upstream body ended without the translator's end event. Return the text that ends the output cleanly
    * (then the stream closes), or undefined to fail the stream (the guard turns that into a failure frame).
@@ -54,6 +56,10 @@ export function sseTransform(body: ReadableStream<Uint8Array>, translator: SseTr
     onEvent: (e) => {
       open = 0;
       const out = translator.event(e.event ?? '', e.data);
+      if (out !== '') pending.push(out);
+    },
+    onComment: (text) => {
+      const out = translator.comment?.(text) ?? '';
       if (out !== '') pending.push(out);
     },
   });

@@ -1,11 +1,13 @@
 /** The model routes: each path and the dialect that serves it. Adding an inbound API adds one line here. */
 import { chatDialect } from './chat/index.js';
 import { embeddingsDialect } from './embeddings/index.js';
+import { responsesDialect } from './responses/index.js';
 import type { Dialect } from './types.js';
 
 export const MODEL_ROUTES: ReadonlyArray<readonly [path: string, dialect: Dialect]> = [
   ['/v1/chat/completions', chatDialect],
   ['/v1/embeddings', embeddingsDialect],
+  ['/v1/responses', responsesDialect],
 ];
 
 /** The dialect whose error shape a path's answers use: the route's own, else chat's (OpenAI's shape). */

@@ -1,0 +1,289 @@
+/**
+ * Responses request → chat request (ENDPOINTS.md §4.1): the stateless subset. Pure: reads the client body,
+ * returns a new chat body and the map that turns chat tool calls back into the client's tools (custom tools,
+ * namespaced tools). Throws GatewayError (400) for what a stateless gateway cannot serve.
+ * @see https://platform.openai.com/docs/api-reference/responses/create
+ */
+import { invalidRequest } from '../../errors.js';
+import type { ChatBody } from '../../providers/types.js';
+
+type Json = Record<string, any>;
+
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** How a chat function name maps back to the client's tool. */
+export interface ToolOrigin {
+  kind: 'function' | 'custom';
+  name: string;
+  namespace?: string;
+}
+
+export type ToolOrigins = ReadonlyMap<string, ToolOrigin>;
+
+export interface ChatRequest {
+  chat: ChatBody;
+  origins: ToolOrigins;
+}
+
+/** The chat function name of a namespaced tool. */
+export const namespacedName = (namespace: string, name: string) => `${namespace}__${name}`;
+
+const STATELESS = 'This gateway is stateless; resend the full input.';
+
+/** Fields that need state the gateway does not keep (never silently ignored). */
+function refuseStateful(body: Json): void {
+  if (body.previous_response_id != null) {
+    throw invalidRequest('previous_response_not_found', `Previous response with id '${String(body.previous_response_id)}' not found. ${STATELESS}`, 'previous_response_id');
+  }
+  if (body.conversation != null) {
+    const id = isObject(body.conversation) ? body.conversation.id : body.conversation;
+    throw invalidRequest('previous_response_not_found', `Conversation '${String(id)}' not found. ${STATELESS}`, 'conversation');
+  }
+  if (body.prompt != null) {
+    throw invalidRequest('unsupported_parameter', 'Stored prompts ("prompt") are not available: this gateway is stateless; send "instructions" and "input" instead.', 'prompt');
+  }
+  if (body.background === true) {
+    throw invalidRequest('unsupported_parameter', 'Background responses need stored responses, which this gateway does not keep; omit "background".', 'background');
+  }
+}
+
+// ---------------------------------------------------------------- tools
+
+const DEFAULT_PARAMETERS = { type: 'object', properties: {} };
+
+const customParameters = {
+  type: 'object',
+  properties: { input: { type: 'string', description: 'The raw input to the tool.' } },
+  required: ['input'],
+  additionalProperties: false,
+};
+
+function customDescription(t: Json): string {
+  const base = typeof t.description === 'string' ? t.description : '';
+  const f = t.format;
+  if (!isObject(f) || f.type !== 'grammar' || typeof f.definition !== 'string') return base;
+  return `${base}\n\nThe "input" string must follow this ${String(f.syntax ?? '')} grammar:\n${f.definition}`.trim();
+}
+
+function chatFunction(t: Json, name: string, origin: ToolOrigin, origins: Map<string, ToolOrigin>, prefix = ''): Json {
+  origins.set(name, origin);
+  const description = origin.kind === 'custom' ? customDescription(t) : t.description;
+  const fn: Json = { name };
+  const text = [prefix, typeof description === 'string' ? description : ''].filter(Boolean).join('\n\n');
+  if (text) fn.description = text;
+  fn.parameters = origin.kind === 'custom' ? customParameters : (isObject(t.parameters) ? t.parameters : DEFAULT_PARAMETERS);
+  if (origin.kind === 'function' && typeof t.strict === 'boolean') fn.strict = t.strict;
+  return { type: 'function', function: fn };
+}
+
+/** Flat Responses tools → nested chat tools; custom and namespaced tools become functions; hosted tools drop. */
+export function convertTools(tools: unknown, origins: Map<string, ToolOrigin>): Json[] {
+  if (tools == null) return [];
+  if (!Array.isArray(tools)) throw invalidRequest('invalid_tools', '"tools" must be an array.', 'tools');
+  const out: Json[] = [];
+  for (const t of tools) {
+    if (!isObject(t) || typeof t.type !== 'string') throw invalidRequest('invalid_tools', 'Every tool needs a "type".', 'tools');
+    if (t.type === 'function' || t.type === 'custom') {
+      if (typeof t.name !== 'string' || t.name === '') throw invalidRequest('invalid_tools', `A ${t.type} tool needs a "name".`, 'tools');
+      out.push(chatFunction(t, t.name, { kind: t.type, name: t.name }, origins));
+    } else if (t.type === 'namespace') {
+      if (typeof t.name !== 'string' || !Array.isArray(t.tools)) throw invalidRequest('invalid_tools', 'A namespace tool needs a "name" and "tools".', 'tools');
+      const prefix = typeof t.description === 'string' ? t.description : '';
+      for (const inner of t.tools) {
+        if (!isObject(inner) || (inner.type !== 'function' && inner.type !== 'custom') || typeof inner.name !== 'string') continue;
+        out.push(chatFunction(inner, namespacedName(t.name, inner.name), { kind: inner.type, name: inner.name, namespace: t.name }, origins, prefix));
+      }
+    }
+    // Hosted tools (web_search, file_search, code_interpreter, image_generation, mcp, tool_search, local_shell,
+    // shell, apply_patch, computer_use, ...) run at OpenAI; a chat provider has none of them: dropped.
+  }
+  return out;
+}
+
+/** The chat name for a tool the client names in `tool_choice` (a plain or a namespaced one). */
+function chatNameOf(name: unknown, kind: 'function' | 'custom', origins: ToolOrigins): string | undefined {
+  for (const [chatName, o] of origins) if (o.kind === kind && (o.name === name || chatName === name)) return chatName;
+  return undefined;
+}
+
+export function convertToolChoice(choice: unknown, origins: ToolOrigins): unknown {
+  if (choice == null) return undefined;
+  if (choice === 'auto' || choice === 'none' || choice === 'required') return choice;
+  if (isObject(choice) && (choice.type === 'function' || choice.type === 'custom')) {
+    const name = chatNameOf(choice.name, choice.type, origins);
+    if (!name) throw invalidRequest('invalid_tool_choice', `tool_choice names ${choice.type} tool "${String(choice.name)}", which is not in "tools".`, 'tool_choice');
+    return { type: 'function', function: { name } };
+  }
+  if (isObject(choice) && choice.type === 'allowed_tools') return choice.mode === 'required' ? 'required' : 'auto';
+  const what = isObject(choice) ? String(choice.type) : JSON.stringify(choice);
+  throw invalidRequest('unsupported_tool_choice', `tool_choice forces the hosted tool "${what}", which this provider does not have (hosted tools run only at OpenAI).`, 'tool_choice');
+}
+
+/** `allowed_tools`: only the listed tools are offered. */
+function allowedOnly(tools: Json[], choice: unknown, origins: ToolOrigins): Json[] {
+  if (!isObject(choice) || choice.type !== 'allowed_tools' || !Array.isArray(choice.tools)) return tools;
+  const names = new Set(choice.tools.map((t: Json) => chatNameOf(t?.name, t?.type === 'custom' ? 'custom' : 'function', origins)));
+  return tools.filter((t) => names.has(t.function.name));
+}
+
+// ---------------------------------------------------------------- input items
+
+function textOf(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  return content
+    .map((p: Json) => (typeof p?.text === 'string' ? p.text : typeof p?.refusal === 'string' ? p.refusal : ''))
+    .join('');
+}
+
+/** A Responses content part → a chat content part (undefined: nothing a chat model can take). */
+function chatPart(p: Json): Json | undefined {
+  switch (p?.type) {
+    case 'input_text':
+    case 'output_text':
+    case 'text':
+      return typeof p.text === 'string' ? { type: 'text', text: p.text } : undefined;
+    case 'input_image': {
+      if (typeof p.image_url !== 'string') {
+        throw invalidRequest('unsupported_parameter', 'Images by "file_id" need OpenAI\'s file store; send "image_url" (an https or data: URL).', 'input');
+      }
+      return { type: 'image_url', image_url: { url: p.image_url, ...(p.detail && p.detail !== 'auto' ? { detail: p.detail } : {}) } };
+    }
+    case 'input_file': {
+      if (typeof p.file_data !== 'string') {
+        throw invalidRequest('unsupported_parameter', 'Files by "file_id" or "file_url" need OpenAI\'s file store; send "file_data".', 'input');
+      }
+      return { type: 'file', file: { file_data: p.file_data, ...(typeof p.filename === 'string' ? { filename: p.filename } : {}) } };
+    }
+    default:
+      return undefined;
+  }
+}
+
+function userContent(content: unknown): string | Json[] {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) throw invalidRequest('invalid_input', 'A message\'s "content" must be a string or an array of parts.', 'input');
+  return content.map(chatPart).filter((p): p is Json => p !== undefined);
+}
+
+/** A tool output (a string, or parts): the text for the tool message, and the images for a user message after it. */
+function toolOutput(output: unknown): { text: string; media: Json[] } {
+  if (typeof output === 'string') return { text: output, media: [] };
+  if (!Array.isArray(output)) return { text: output == null ? '' : JSON.stringify(output), media: [] };
+  const parts = output.map(chatPart).filter((p): p is Json => p !== undefined);
+  return {
+    text: parts.filter((p) => p.type === 'text').map((p) => p.text).join(''),
+    media: parts.filter((p) => p.type !== 'text'),
+  };
+}
+
+function convertInput(input: unknown, instructions: unknown, origins: ToolOrigins): Json[] {
+  const messages: Json[] = [];
+  if (typeof instructions === 'string' && instructions !== '') messages.push({ role: 'system', content: instructions });
+  else if (Array.isArray(instructions)) messages.push(...convertInput(instructions, undefined, origins));
+  if (input == null) return messages;
+  if (typeof input === 'string') {
+    messages.push({ role: 'user', content: input });
+    return messages;
+  }
+  if (!Array.isArray(input)) throw invalidRequest('invalid_input', '"input" must be a string or an array of items.', 'input');
+  /** Images from tool outputs, sent as one user message once the tool results are all in. */
+  let pendingMedia: Json[] = [];
+  const flushMedia = () => {
+    if (pendingMedia.length > 0) messages.push({ role: 'user', content: pendingMedia });
+    pendingMedia = [];
+  };
+  const assistantForCalls = (): Json => {
+    const last = messages.at(-1);
+    if (last?.role === 'assistant') return last;
+    const m: Json = { role: 'assistant', content: null };
+    messages.push(m);
+    return m;
+  };
+  for (const item of input) {
+    if (!isObject(item)) throw invalidRequest('invalid_input', 'Every "input" item must be an object.', 'input');
+    const type = item.type ?? (typeof item.role === 'string' ? 'message' : undefined);
+    if (type !== 'function_call_output' && type !== 'custom_tool_call_output') flushMedia();
+    switch (type) {
+      case 'message': {
+        const role = item.role;
+        if (role === 'user') messages.push({ role: 'user', content: userContent(item.content) });
+        else if (role === 'system' || role === 'developer') messages.push({ role: 'system', content: textOf(item.content) });
+        else if (role === 'assistant') messages.push({ role: 'assistant', content: textOf(item.content) });
+        else throw invalidRequest('invalid_input', `Unknown message role "${String(role)}".`, 'input');
+        break;
+      }
+      case 'function_call':
+      case 'custom_tool_call': {
+        const kind = type === 'function_call' ? 'function' : 'custom';
+        const name = typeof item.namespace === 'string' ? namespacedName(item.namespace, String(item.name)) : String(item.name);
+        const chatName = origins.has(name) ? name : (chatNameOf(item.name, kind, origins) ?? name);
+        const args = kind === 'function' ? (typeof item.arguments === 'string' ? item.arguments : JSON.stringify(item.arguments ?? {})) : JSON.stringify({ input: String(item.input ?? '') });
+        const m = assistantForCalls();
+        (m.tool_calls ??= []).push({ id: String(item.call_id), type: 'function', function: { name: chatName, arguments: args } });
+        break;
+      }
+      case 'function_call_output':
+      case 'custom_tool_call_output': {
+        const { text, media } = toolOutput(item.output);
+        messages.push({ role: 'tool', tool_call_id: String(item.call_id), content: text });
+        pendingMedia.push(...media);
+        break;
+      }
+      case 'item_reference':
+        throw invalidRequest('previous_response_not_found', `Item with id '${String(item.id)}' not found. ${STATELESS}`, 'input');
+      default:
+        // `reasoning` (another provider's encrypted state), `additional_tools`, hosted-tool calls and their
+        // outputs, compaction items: nothing a chat model can take. Dropped.
+        break;
+    }
+  }
+  flushMedia();
+  return messages;
+}
+
+// ---------------------------------------------------------------- the request
+
+function responseFormat(text: unknown): Json | undefined {
+  const f = isObject(text) ? text.format : undefined;
+  if (!isObject(f)) return undefined;
+  if (f.type === 'json_schema') {
+    const js: Json = { name: f.name ?? 'response', schema: f.schema };
+    if (typeof f.description === 'string') js.description = f.description;
+    if (typeof f.strict === 'boolean') js.strict = f.strict;
+    return { type: 'json_schema', json_schema: js };
+  }
+  if (f.type === 'json_object') return { type: 'json_object' };
+  return undefined;
+}
+
+export function toChatRequest(body: Json): ChatRequest {
+  refuseStateful(body);
+  const origins = new Map<string, ToolOrigin>();
+  let tools = convertTools(body.tools, origins);
+  const chat: ChatBody = { model: body.model, messages: convertInput(body.input, body.instructions, origins) };
+  if (tools.length > 0) {
+    const choice = convertToolChoice(body.tool_choice, origins);
+    tools = allowedOnly(tools, body.tool_choice, origins);
+    chat.tools = tools;
+    if (choice !== undefined) chat.tool_choice = choice;
+    if (typeof body.parallel_tool_calls === 'boolean') chat.parallel_tool_calls = body.parallel_tool_calls;
+  } else if (body.tool_choice != null && body.tool_choice !== 'auto' && body.tool_choice !== 'none') {
+    convertToolChoice(body.tool_choice, origins); // a forced hosted tool is refused even when nothing else is left
+  }
+  if (typeof body.max_output_tokens === 'number') chat.max_completion_tokens = body.max_output_tokens;
+  if (typeof body.temperature === 'number') chat.temperature = body.temperature;
+  if (typeof body.top_p === 'number') chat.top_p = body.top_p;
+  if (isObject(body.reasoning) && typeof body.reasoning.effort === 'string') chat.reasoning_effort = body.reasoning.effort;
+  const format = responseFormat(body.text);
+  if (format) chat.response_format = format;
+  if (typeof body.user === 'string') chat.user = body.user;
+  if (body.stream === true) {
+    chat.stream = true;
+    chat.stream_options = { include_usage: true };
+  }
+  // Not forwarded (no chat equivalent, or meaningful only at OpenAI): store, include, prompt_cache_key,
+  // prompt_cache_retention, client_metadata, metadata, truncation, service_tier, safety_identifier,
+  // top_logprobs, max_tool_calls, text.verbosity, reasoning.summary, stream_options.
+  return { chat, origins };
+}

@@ -1,0 +1,283 @@
+/**
+ * Chat SSE (`chat.completion.chunk`s) → Responses SSE (ENDPOINTS.md §4.3), one incremental state machine:
+ * `response.created` and `response.in_progress` first; each output item announced (`output_item.added`) before
+ * any of its deltas, at a dense `output_index` in the order items appear; text as `content_part.added`,
+ * `output_text.delta`…, `output_text.done`, `content_part.done`; reasoning as a summary part; tool calls as
+ * `function_call_arguments.delta`/`.done` (custom tools: `custom_tool_call_input.delta`/`.done`, whole);
+ * `output_item.done` for every item; then exactly one of `response.completed` / `response.incomplete` /
+ * `response.failed` carrying the full output and usage. A `sequence_number` on every event; no `[DONE]`.
+ * Upstream SSE comments (Anthropic pings, provider keep-alives) go on as `: keep-alive` comments.
+ * @see https://platform.openai.com/docs/api-reference/responses-streaming
+ */
+import { sseTransform, type SseTransformOptions, type SseTranslator } from '../../sse.js';
+import { newId, responseObject, statusOf, usageFromChat, type Echo, type ResponsesUsage, type Status } from './envelope.js';
+import { callItem, customInput, isCustom, reasoningItem, refusalPart, textPart } from './items.js';
+import type { ToolOrigins } from './request.js';
+
+type Json = Record<string, any>;
+
+export interface StreamContext {
+  echo: Echo;
+  origins: ToolOrigins;
+  /** The response id; generated when absent. */
+  id?: string;
+  /** Unix seconds; defaults to now. */
+  createdAt?: number;
+}
+
+export interface ResponsesStreamTranslator extends SseTranslator {
+  /** The events that end this stream after a failure (`code`: the gateway's, named in the message). */
+  failure(message: string, code: string): string;
+}
+
+interface Part {
+  kind: 'output_text' | 'refusal';
+  text: string;
+}
+
+interface OpenMessage {
+  kind: 'message';
+  index: number;
+  id: string;
+  parts: Part[];
+}
+
+interface OpenReasoning {
+  kind: 'reasoning';
+  index: number;
+  id: string;
+  text: string;
+}
+
+interface ToolCall {
+  index: number; // output_index, -1 until announced
+  id: string;
+  callId: string;
+  chatName: string;
+  arguments: string;
+  done: boolean;
+}
+
+/** A spec error code for a provider's error type (the spec's enum has no room for the provider's own). */
+const errorCode = (type: unknown) => (type === 'rate_limit_error' || type === 'rate_limit_exceeded' || type === 'insufficient_quota' ? 'rate_limit_exceeded' : 'server_error');
+
+export function createResponsesStreamTranslator(ctx: StreamContext): ResponsesStreamTranslator {
+  const id = ctx.id ?? newId('resp');
+  const createdAt = ctx.createdAt ?? Math.floor(Date.now() / 1000);
+  let echo = ctx.echo;
+  let seq = 0;
+  let started = false;
+  let ended = false;
+  let finish: unknown;
+  let usage: ResponsesUsage | undefined;
+  /** Every item by output_index, in its latest (finished or in-progress) form. */
+  const output: Json[] = [];
+  let current: OpenMessage | OpenReasoning | undefined;
+  const tools = new Map<number, ToolCall>();
+
+  const event = (type: string, fields: Json) => `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: seq++, ...fields })}\n\n`;
+  const response = (status: Status, extra: Json = {}) => responseObject(echo, { id, created_at: createdAt, status, output: output.filter(Boolean), usage, ...extra });
+
+  const start = (chunk?: Json): string => {
+    if (started) return '';
+    started = true;
+    if (typeof chunk?.model === 'string' && chunk.model !== '') echo = { ...echo, model: chunk.model };
+    const r = response('in_progress');
+    return event('response.created', { response: r }) + event('response.in_progress', { response: r });
+  };
+
+  const messageItem = (m: OpenMessage, status: string) => ({
+    type: 'message',
+    id: m.id,
+    status,
+    role: 'assistant',
+    content: m.parts.map((p) => (p.kind === 'output_text' ? textPart(p.text) : refusalPart(p.text))),
+  });
+
+  const closePart = (m: OpenMessage): string => {
+    const part = m.parts.at(-1);
+    if (!part) return '';
+    const at = { item_id: m.id, output_index: m.index, content_index: m.parts.length - 1 };
+    const done =
+      part.kind === 'output_text'
+        ? event('response.output_text.done', { ...at, text: part.text, logprobs: [] }) + event('response.content_part.done', { ...at, part: textPart(part.text) })
+        : event('response.refusal.done', { ...at, refusal: part.text }) + event('response.content_part.done', { ...at, part: refusalPart(part.text) });
+    return done;
+  };
+
+  /** Close the open message or reasoning item (tool calls stay open until the end). */
+  const closeCurrent = (status: 'completed' | 'incomplete' = 'completed'): string => {
+    const c = current;
+    if (!c) return '';
+    current = undefined;
+    if (c.kind === 'message') {
+      const item = messageItem(c, status);
+      output[c.index] = item;
+      return closePart(c) + event('response.output_item.done', { output_index: c.index, item });
+    }
+    const at = { item_id: c.id, output_index: c.index, summary_index: 0 };
+    const item = reasoningItem(c.id, c.text);
+    output[c.index] = item;
+    return (
+      event('response.reasoning_summary_text.done', { ...at, text: c.text }) +
+      event('response.reasoning_summary_part.done', { ...at, part: { type: 'summary_text', text: c.text } }) +
+      event('response.output_item.done', { output_index: c.index, item })
+    );
+  };
+
+  const open = (kind: 'message' | 'reasoning'): string => {
+    let out = closeCurrent();
+    const index = output.length;
+    if (kind === 'message') {
+      const m: OpenMessage = { kind, index, id: newId('msg'), parts: [] };
+      current = m;
+      output[index] = messageItem(m, 'in_progress');
+      out += event('response.output_item.added', { output_index: index, item: output[index] });
+    } else {
+      const r: OpenReasoning = { kind, index, id: newId('rs'), text: '' };
+      current = r;
+      output[index] = reasoningItem(r.id, '', 'in_progress');
+      out +=
+        event('response.output_item.added', { output_index: index, item: output[index] }) +
+        event('response.reasoning_summary_part.added', { item_id: r.id, output_index: index, summary_index: 0, part: { type: 'summary_text', text: '' } });
+    }
+    return out;
+  };
+
+  const textDelta = (kind: Part['kind'], delta: string): string => {
+    let out = current?.kind === 'message' ? '' : open('message');
+    const m = current as OpenMessage;
+    if (m.parts.at(-1)?.kind !== kind) {
+      out += closePart(m);
+      m.parts.push({ kind, text: '' });
+      const part = kind === 'output_text' ? textPart('') : refusalPart('');
+      out += event('response.content_part.added', { item_id: m.id, output_index: m.index, content_index: m.parts.length - 1, part });
+    }
+    const part = m.parts.at(-1)!;
+    part.text += delta;
+    output[m.index] = messageItem(m, 'in_progress');
+    const at = { item_id: m.id, output_index: m.index, content_index: m.parts.length - 1 };
+    return out + (kind === 'output_text' ? event('response.output_text.delta', { ...at, delta, logprobs: [] }) : event('response.refusal.delta', { ...at, delta }));
+  };
+
+  const reasoningDelta = (delta: string): string => {
+    const out = current?.kind === 'reasoning' ? '' : open('reasoning');
+    const r = current as OpenReasoning;
+    r.text += delta;
+    return out + event('response.reasoning_summary_text.delta', { item_id: r.id, output_index: r.index, summary_index: 0, delta });
+  };
+
+  const announce = (t: ToolCall): string => {
+    let out = closeCurrent();
+    t.index = output.length;
+    output[t.index] = callItem({ ...t, arguments: '' }, ctx.origins, 'in_progress');
+    out += event('response.output_item.added', { output_index: t.index, item: output[t.index] });
+    if (t.arguments !== '' && !isCustom(t.chatName, ctx.origins)) out += event('response.function_call_arguments.delta', { item_id: t.id, output_index: t.index, delta: t.arguments });
+    return out;
+  };
+
+  const toolDelta = (tc: Json): string => {
+    const k = typeof tc.index === 'number' ? tc.index : 0;
+    let t = tools.get(k);
+    if (!t) {
+      t = { index: -1, id: newId('fc'), callId: '', chatName: '', arguments: '', done: false };
+      tools.set(k, t);
+    }
+    const fn = tc.function ?? {};
+    if (t.index < 0) {
+      if (typeof tc.id === 'string' && tc.id !== '') t.callId = tc.id;
+      if (typeof fn.name === 'string') t.chatName += fn.name;
+    }
+    const args = typeof fn.arguments === 'string' ? fn.arguments : '';
+    t.arguments += args;
+    if (t.index < 0) return t.chatName !== '' ? announce(t) : '';
+    if (args === '' || isCustom(t.chatName, ctx.origins)) return '';
+    output[t.index] = { ...output[t.index], arguments: t.arguments };
+    return event('response.function_call_arguments.delta', { item_id: t.id, output_index: t.index, delta: args });
+  };
+
+  const closeTool = (t: ToolCall, status: 'completed' | 'incomplete'): string => {
+    let out = t.index < 0 ? announce(t) : '';
+    t.done = true;
+    t.callId ||= newId('call');
+    const at = { item_id: t.id, output_index: t.index };
+    const item = callItem(t, ctx.origins, status);
+    output[t.index] = item;
+    if (item.type === 'custom_tool_call') {
+      const input = customInput(t.arguments);
+      out += event('response.custom_tool_call_input.delta', { ...at, delta: input }) + event('response.custom_tool_call_input.done', { ...at, input });
+    } else {
+      out += event('response.function_call_arguments.done', { ...at, name: item.name, arguments: t.arguments });
+    }
+    return out + event('response.output_item.done', { output_index: t.index, item });
+  };
+
+  /** The end of the answer: every open item done, then the one terminal event. */
+  const complete = (): string => {
+    ended = true;
+    const { status, incomplete_details } = statusOf(finish);
+    const itemStatus = status === 'completed' ? 'completed' : 'incomplete';
+    let out = start() + closeCurrent(itemStatus);
+    const open = [...tools.values()].filter((t) => !t.done).sort((a, b) => (a.index < 0 ? Infinity : a.index) - (b.index < 0 ? Infinity : b.index));
+    for (const t of open) out += closeTool(t, itemStatus);
+    const type = status === 'completed' ? 'response.completed' : 'response.incomplete';
+    return out + event(type, { response: response(status, { incomplete_details }) });
+  };
+
+  /** A failure: what was produced so far (open items as they stand), then `response.failed`. */
+  const fail = (message: string, code: string): string => {
+    ended = true;
+    const out = start();
+    if (current?.kind === 'message') output[current.index] = messageItem(current, 'incomplete');
+    return out + event('response.failed', { response: response('failed', { error: { code, message } }) });
+  };
+
+  const chunk = (c: Json): string => {
+    if (isObjectError(c)) {
+      const e = c.error;
+      const message = typeof e?.message === 'string' ? e.message : 'The provider reported an error.';
+      return fail(typeof e?.type === 'string' ? `${message} (${e.type})` : message, errorCode(e?.type ?? e?.code));
+    }
+    let out = start(c);
+    if (c.usage) usage = usageFromChat(c.usage) ?? usage;
+    const choice = Array.isArray(c.choices) ? c.choices[0] : undefined;
+    if (!choice) return out;
+    const d: Json = choice.delta ?? {};
+    const reasoning = d.reasoning_content ?? d.reasoning;
+    if (typeof reasoning === 'string' && reasoning !== '') out += reasoningDelta(reasoning);
+    if (typeof d.content === 'string' && d.content !== '') out += textDelta('output_text', d.content);
+    if (typeof d.refusal === 'string' && d.refusal !== '') out += textDelta('refusal', d.refusal);
+    if (Array.isArray(d.tool_calls)) for (const tc of d.tool_calls) out += toolDelta(tc ?? {});
+    if (choice.finish_reason != null) finish = choice.finish_reason;
+    return out;
+  };
+
+  return {
+    get ended() {
+      return ended;
+    },
+    endEvent: 'data: [DONE]',
+    event(_name, data) {
+      if (ended) return '';
+      if (data.trim() === '[DONE]') return complete();
+      let c: Json;
+      try {
+        c = JSON.parse(data);
+      } catch {
+        throw new Error('The provider sent an unreadable stream event.');
+      }
+      return chunk(c ?? {});
+    },
+    comment: () => (ended ? '' : ': keep-alive\n\n'),
+    // A provider that closes after its finish chunk without `[DONE]`: the answer is whole. Without one, it is not.
+    finish: () => (finish !== undefined ? complete() : undefined),
+    failure: (message, code) => (ended ? '' : fail(`${message} (${code})`, 'server_error')),
+  };
+}
+
+const isObjectError = (c: Json) => typeof c.error === 'object' && c.error !== null && !Array.isArray(c.choices);
+
+/** Translate a chat SSE body into a Responses SSE body (see createResponsesStreamTranslator). */
+export function chatToResponsesStream(body: ReadableStream<Uint8Array>, translator: ResponsesStreamTranslator, opts: SseTransformOptions = {}): ReadableStream<Uint8Array> {
+  return sseTransform(body, translator, opts);
+}
