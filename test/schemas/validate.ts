@@ -30,6 +30,22 @@ export function violations(name: string, value: unknown): string[] {
   return (v.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}${e.params ? ` ${JSON.stringify(e.params)}` : ''}`);
 }
 
+/** Each stream event's own schema, by its `type` (from ResponseStreamEvent's members). */
+const eventSchemas = new Map<string, string>(
+  (schemas.definitions.ResponseStreamEvent.anyOf as Array<{ $ref: string }>).map((r) => {
+    const name = r.$ref.replace('#/definitions/', '');
+    return [schemas.definitions[name].properties.type.enum[0] as string, name];
+  }),
+);
+
+/** A stream event: valid as a ResponseStreamEvent, and as the member its `type` names (for readable errors). */
+export function assertValidEvent(event: { type?: unknown }): void {
+  const name = eventSchemas.get(String(event?.type));
+  if (!name) throw new Error(`not a ResponseStreamEvent type: ${JSON.stringify(event).slice(0, 300)}`);
+  assertValid(name, event);
+  assertValid('ResponseStreamEvent', event);
+}
+
 export function assertValid(name: string, value: unknown): void {
   const errs = violations(name, value);
   if (errs.length > 0) {
