@@ -45,12 +45,18 @@ export function chatBodyProblem(b: Json): { message: string; param: string } | u
   return undefined;
 }
 
+function lastUserText(messages: Json[]): string {
+  const m = [...messages].reverse().find((x) => x.role === 'user');
+  return typeof m?.content === 'string' ? m.content : (m?.content ?? []).map((p: Json) => p.text ?? '').join('');
+}
+
 export function chatReply(b: Json): Reply {
   const last = b.messages.at(-1);
   return decide({
     tools: (b.tools ?? []).map((t: Json) => ({ name: t.function.name, parameters: t.function.parameters })),
     toolsRefused: b.tool_choice === 'none',
     toolResult: last?.role === 'tool' ? String(last.content) : undefined,
+    prompt: lastUserText(b.messages),
     schema: b.response_format?.type === 'json_schema' ? b.response_format.json_schema.schema : undefined,
   });
 }

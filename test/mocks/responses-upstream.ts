@@ -15,6 +15,12 @@ import { openAIError, pieces, splitEvents, startLoopback, writeEvents, type Loop
 
 type Json = Record<string, any>;
 
+function lastUserText(items: Json[], input: unknown): string {
+  if (typeof input === 'string') return input;
+  const m = [...items].reverse().find((x) => x.role === 'user');
+  return typeof m?.content === 'string' ? m.content : (m?.content ?? []).map((p: Json) => p.text ?? '').join('');
+}
+
 export function responsesReply(b: Json): Reply {
   const input = Array.isArray(b.input) ? b.input : [];
   const last = input.at(-1);
@@ -22,6 +28,7 @@ export function responsesReply(b: Json): Reply {
   return decide({
     tools: (b.tools ?? []).filter((t: Json) => t?.type === 'function').map((t: Json) => ({ name: t.name, parameters: t.parameters })),
     toolsRefused: b.tool_choice === 'none',
+    prompt: lastUserText(input, b.input),
     toolResult: output === undefined ? undefined : typeof output === 'string' ? output : JSON.stringify(output),
     schema: b.text?.format?.type === 'json_schema' ? b.text.format.schema : undefined,
   });

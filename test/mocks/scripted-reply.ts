@@ -1,6 +1,7 @@
 /**
  * What the loopback mocks' "model" answers, decided from the conversation the way a model would act on it:
- * a tool result in the conversation → a text answer quoting it; tools offered (and not refused) → a call to
+ * a tool result in the conversation → a text answer quoting it; tools offered (and not refused, and the user
+ * did not ask for an answer "without tools") → a call to
  * one of them with arguments that fit its schema; a JSON schema asked for → a JSON object that fits it;
  * otherwise the fixtures' sentence. The same decision serves every wire format (chat, Responses).
  */
@@ -18,6 +19,8 @@ export interface Conversation {
   toolsRefused: boolean;
   /** The last input was a tool's result: its text. */
   toolResult?: string;
+  /** The last user message's text: one that says "without tools" gets text even when tools are offered. */
+  prompt?: string;
   /** The JSON schema the answer must follow (structured output). */
   schema?: Json;
 }
@@ -61,7 +64,7 @@ export function sample(schema: Json | undefined, key = ''): unknown {
 
 export function decide(c: Conversation): Reply {
   if (c.toolResult !== undefined) return { text: `The tool answered: ${c.toolResult.trim()}` };
-  if (c.tools.length > 0 && !c.toolsRefused) {
+  if (c.tools.length > 0 && !c.toolsRefused && !/without tools/i.test(c.prompt ?? '')) {
     const tool = PREFERRED.map((n) => c.tools.find((t) => t.name === n)).find(Boolean) ?? c.tools[0];
     return { call: { name: tool.name, arguments: JSON.stringify(sample(tool.parameters ?? { type: 'object', properties: {} })) } };
   }

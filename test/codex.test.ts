@@ -1,0 +1,127 @@
+/**
+ * The real Codex CLI (`@openai/codex`, installed by `cd test/clients && npm install`) through the gateway:
+ * `codex exec` with a custom provider (`wire_api = "responses"`) pointing at `/v1/responses`. A text answer via
+ * a Responses-speaking provider (pass-through) and via a chat-only one (translated), and a tool round trip:
+ * the mock model asks for Codex's `exec_command`, Codex runs it and sends the output back, and the mock answers
+ * with it. Without test/clients/node_modules: skipped locally, a failure on CI.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KEYS, ROOT, startGateway, type RunningGateway } from './helpers.js';
+import { startChatUpstream } from './mocks/chat-upstream.js';
+import type { Loopback } from './mocks/loopback.js';
+import { startResponsesUpstream } from './mocks/responses-upstream.js';
+import { PLAIN_TEXT } from './mocks/scripted-reply.js';
+
+const CODEX = join(ROOT, 'test/clients/node_modules/.bin/codex');
+const installed = existsSync(CODEX);
+if (!installed && process.env.CI) throw new Error(`Codex CLI missing at ${CODEX}: run "cd test/clients && npm install" before the tests.`);
+if (!installed) console.warn('codex.test.ts skipped: the Codex CLI is not installed (cd test/clients && npm install).');
+
+const GATEWAY_KEY = 'gw-test-key-codex-0123';
+const LIMIT_MS = 60_000;
+
+/** The provider section the README documents, with this gateway's URL. */
+const codexConfig = (url: string, model: string) => `model = "${model}"
+model_provider = "mini-llm"
+
+[model_providers.mini-llm]
+name = "mini-llm gateway"
+base_url = "${url}/v1"
+wire_api = "responses"
+env_key = "MINI_LLM_API_KEY"
+supports_websockets = false
+`;
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** `codex exec` in a fresh CODEX_HOME, killed (its whole process group, by PID) after LIMIT_MS. */
+function codexExec(url: string, model: string, prompt: string): Promise<Run> {
+  const home = mkdtempSync(join(tmpdir(), 'codex-home-'));
+  const work = join(home, 'work');
+  mkdirSync(join(home, '.codex'), { recursive: true });
+  mkdirSync(work);
+  writeFileSync(join(home, '.codex', 'config.toml'), codexConfig(url, model));
+  const child = spawn(CODEX, ['exec', '--skip-git-repo-check', prompt], {
+    cwd: work,
+    env: { PATH: process.env.PATH ?? '', HOME: home, CODEX_HOME: join(home, '.codex'), MINI_LLM_API_KEY: GATEWAY_KEY, RUST_LOG: 'error' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const kill = () => {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      // gone already
+    }
+  };
+  const timer = setTimeout(kill, LIMIT_MS);
+  return new Promise((resolve) => {
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      kill(); // anything it left behind in its group
+      rmSync(home, { recursive: true, force: true });
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe.skipIf(!installed)('Codex CLI through the gateway', () => {
+  let responsesUp: Loopback;
+  let chatUp: Loopback;
+  let gw: RunningGateway;
+
+  beforeAll(async () => {
+    [responsesUp, chatUp] = await Promise.all([startResponsesUpstream(), startChatUpstream()]);
+    gw = await startGateway({
+      OPENAI_API_KEY: KEYS.OPENAI_API_KEY,
+      OPENAI_BASE_URL: `${responsesUp.url}/v1`,
+      MINI_LLM_API_KEY: GATEWAY_KEY,
+      MINI_LLM_PROVIDERS: JSON.stringify({ chatonly: { baseUrl: `${chatUp.url}/v1` } }),
+      MINI_LLM_MODELS: JSON.stringify({ local: 'chatonly/qwen3-8b' }),
+    });
+  });
+  afterAll(async () => {
+    await gw?.close();
+    await Promise.all([responsesUp?.close(), chatUp?.close()]);
+  });
+
+  it.each([
+    ['a Responses provider (pass-through)', 'gpt-4o-mini', () => responsesUp.requests],
+    ['a chat-only provider (translated)', 'local', () => chatUp.requests],
+  ])('prints a text answer via %s', async (_, model, requests) => {
+    const before = requests().length;
+    const run = await codexExec(gw.url, model, 'Say hello, without tools.');
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain(PLAIN_TEXT);
+    expect(requests().length).toBe(before + 1);
+    const lines = gw.logs.map((l) => JSON.parse(l)).filter((l) => l.route === 'responses');
+    expect(lines.at(-1)).toMatchObject({ status: 200, outcome: 'ok', stream: true });
+  }, LIMIT_MS + 5000);
+
+  it.each([
+    ['a Responses provider (pass-through)', 'gpt-4o-mini', () => responsesUp.requests.map((r) => r.body.input)],
+    ['a chat-only provider (translated)', 'local', () => chatUp.requests.map((r) => r.body.messages)],
+  ])('runs a tool round trip via %s: the model asks for exec_command, Codex runs it and returns its output', async (_, model, sent) => {
+    const before = sent().length;
+    const run = await codexExec(gw.url, model, 'Run a shell command.');
+    expect(run.code, run.stderr).toBe(0);
+    // The mock model's last answer quotes the tool output it was sent: Codex ran the command.
+    expect(run.stdout).toContain('The tool answered:');
+    expect(run.stdout).toContain('mock-tool-ran');
+    const turns = sent().slice(before);
+    expect(turns).toHaveLength(2);
+    expect(JSON.stringify(turns[1])).toContain('mock-tool-ran');
+  }, LIMIT_MS + 5000);
+});
