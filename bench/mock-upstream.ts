@@ -3,6 +3,7 @@
  *
  *   POST …/chat/completions   OpenAI: tiny JSON; with "stream":true, SSE of N chunks M ms apart
  *   POST …/v1/messages        Anthropic: tiny Messages JSON; with "stream":true, Anthropic SSE of N text deltas M ms apart
+ *   POST …/responses          OpenAI Responses: a small Response JSON; with "stream":true, its SSE (lib/responses.ts)
  *
  * The stream shape comes from the model name: `…sse-N-M…` (default 20 chunks, 50 ms). OpenAI chunk i carries the
  * content `c{i} `, so a client can check that a stream arrived complete and in order.
@@ -10,6 +11,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { responsesEvents, responsesObject } from './lib/responses-shapes.js';
 
 const JSON_BODY = Buffer.from(
   JSON.stringify({
@@ -33,6 +35,8 @@ const ANTHROPIC_JSON = Buffer.from(
     usage: { input_tokens: 5, output_tokens: 1 },
   }),
 );
+const RESPONSES_JSON = Buffer.from(JSON.stringify(responsesObject('completed', [{ type: 'message', id: 'msg_bench', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: 'ok', annotations: [], logprobs: [] }] }])));
+const RESPONSES_JSON_HEADERS = { 'content-type': 'application/json', 'content-length': String(RESPONSES_JSON.length), 'x-request-id': 'req_mock' };
 const JSON_HEADERS = { 'content-type': 'application/json', 'content-length': String(JSON_BODY.length), 'x-request-id': 'req_mock' };
 const ANTHROPIC_JSON_HEADERS = { 'content-type': 'application/json', 'content-length': String(ANTHROPIC_JSON.length), 'request-id': 'req_mock' };
 const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-request-id': 'req_mock' };
@@ -87,6 +91,11 @@ function handle(req: IncomingMessage, res: ServerResponse, body: string) {
   if (url.endsWith('/v1/messages')) {
     if (!isStream) return void res.writeHead(200, ANTHROPIC_JSON_HEADERS).end(ANTHROPIC_JSON);
     const events = anthropicEvents(n);
+    return stream(res, events.slice(0, 2).join(''), events.slice(2, 2 + n), events.slice(2 + n).join(''), delay);
+  }
+  if (url.endsWith('/responses')) {
+    if (!isStream) return void res.writeHead(200, RESPONSES_JSON_HEADERS).end(RESPONSES_JSON);
+    const events = responsesEvents(n);
     return stream(res, events.slice(0, 2).join(''), events.slice(2, 2 + n), events.slice(2 + n).join(''), delay);
   }
   res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":{"message":"mock: unknown path"}}');

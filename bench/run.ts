@@ -21,6 +21,7 @@ import { BENCH, BUN, BUN_ENTRY, NODE_ARGS, NODE_ENTRY, NODE_ENTRY_PATH, NO_BUILD
 import { killAll, run, startProc, tsxNode } from './lib/processes.js';
 import { errNote, f0, f1, f2, kb, log, mb, raw, row, rows, table } from './lib/report.js';
 import { median } from './lib/stats.js';
+import { responsesRows, responsesThroughput, responsesTranslationCost } from './lib/responses.js';
 import { manyStreams, streaming } from './lib/streams.js';
 
 async function main() {
@@ -95,6 +96,10 @@ async function main() {
     rps['stream-openai'] = await throughput(gwNode.url, sse('openai/sse-20-0'));
     rps['stream-anthropic'] = await throughput(gwNode.url, sse('anthropic/sse-20-0'));
   }
+  if (!SKIP.has('nonstream') && !SKIP.has('responses')) {
+    log('/v1/responses pass-through vs chat pass-through: req/s');
+    Object.assign(rps, await responsesThroughput(gwNode.url));
+  }
   await gwNode.stop();
 
   // ---- Bun
@@ -135,6 +140,8 @@ async function main() {
   log('anthropic translation: µs per event');
   const tr = await translationCost(P.translateEvents);
   raw.translation_us_per_event = tr;
+  const responsesCost = SKIP.has('responses') ? undefined : await responsesTranslationCost(P.translateEvents);
+  raw.responses_translation_us_per_event = responsesCost;
 
   // ---- start-up
   const startup: Record<string, number> = {};
@@ -206,6 +213,7 @@ async function main() {
   if (rps['stream-anthropic']) {
     row({ measure: 'Node, streaming req/s, 64 conns: Anthropic translated vs OpenAI pass-through (20 chunks)', reference: rpsCell('stream-openai'), gateway: rpsCell('stream-anthropic'), ratio: `${f2(r('stream-openai', 'stream-anthropic'))}×`, target: '–', met: null });
   }
+  responsesRows(rps, responsesCost);
   if (startup.built !== undefined) {
     row({ measure: 'start-up to start line: `node dist/index.js` (median)', reference: '–', gateway: `${f0(startup.built)} ms`, ratio: '–', target: '≤ 250 ms', met: startup.built <= 250 });
     row({ measure: 'start-up to start line: bin `dist/cli.js` (median)', reference: '–', gateway: `${f0(startup.bin)} ms`, ratio: '–', target: '≤ 250 ms', met: startup.bin <= 250 });

@@ -21,8 +21,11 @@ export interface RpsResult {
 type Autocannon = (opts: Record<string, unknown>) => Promise<{ requests: { average: number; total: number }; duration: number; errors: number; timeouts: number; non2xx: number }>;
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
+/** A target is a server (its chat completions endpoint is meant), or a full endpoint URL (`…/v1/responses`). */
+export const endpoint = (url: string) => (url.includes('/v1/') ? url : `${url}/v1/chat/completions`);
+
 export async function loadOnce(url: string, body: string, connections: number, seconds: number): Promise<RpsResult> {
-  const target = `${url}/v1/chat/completions`;
+  const target = endpoint(url);
   if (TOOL === 'wrk' && WRK) {
     const script = join(TMP, 'post.lua');
     writeFileSync(script, `wrk.method = "POST"\nwrk.body = [==[${body}]==]\nwrk.headers["Content-Type"] = "application/json"\n`);
@@ -67,7 +70,7 @@ export async function compareThroughput(targets: Array<[name: string, url: strin
 }
 
 export function post(agent: Agent, url: string, body: string, onResponse: (res: IncomingMessage) => void, onError: (e: Error) => void) {
-  const u = new URL(`${url}/v1/chat/completions`);
+  const u = new URL(endpoint(url));
   const req = request({ agent, host: u.hostname, port: u.port, path: u.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, onResponse);
   req.on('error', onError);
   req.end(body);
