@@ -1,16 +1,17 @@
 /**
  * The real Codex CLI (`@openai/codex`, installed by `cd test/clients && npm install`) through the gateway:
  * `codex exec` with a custom provider (`wire_api = "responses"`) pointing at `/v1/responses`. A text answer via
- * a Responses-speaking provider (pass-through) and via a chat-only one (translated), and a tool round trip:
+ * a Responses-speaking provider (pass-through), a chat-only one and Anthropic (translated), and a tool round trip:
  * the mock model asks for Codex's `exec_command`, Codex runs it and sends the output back, and the mock answers
  * with it. Without test/clients/node_modules: skipped locally, a failure on CI.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KEYS, ROOT, startGateway, type RunningGateway } from './helpers.js';
+import { startMockProvider, type MockProvider } from './mock-provider.js';
 import { startChatUpstream } from './mocks/chat-upstream.js';
 import type { Loopback } from './mocks/loopback.js';
 import { startResponsesUpstream } from './mocks/responses-upstream.js';
@@ -24,17 +25,14 @@ if (!installed) console.warn('codex.test.ts skipped: the Codex CLI is not instal
 const GATEWAY_KEY = 'gw-test-key-codex-0123';
 const LIMIT_MS = 60_000;
 
-/** The provider section the README documents, with this gateway's URL. */
-const codexConfig = (url: string, model: string) => `model = "${model}"
-model_provider = "mini-llm"
-
-[model_providers.mini-llm]
-name = "mini-llm gateway"
-base_url = "${url}/v1"
-wire_api = "responses"
-env_key = "MINI_LLM_API_KEY"
-supports_websockets = false
-`;
+/** The README's Codex config.toml, word for word but for the gateway's port and (for the chat-only case) the model. */
+function codexConfig(url: string, model: string): string {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const toml = /### Codex CLI[\s\S]*?```toml\n([\s\S]*?)```/.exec(readme)?.[1];
+  if (!toml) throw new Error('README.md has no ```toml block under "### Codex CLI"');
+  expect(toml).toContain('base_url = "http://127.0.0.1:3333/v1"');
+  return toml.replace('http://127.0.0.1:3333', url).replace(/^model = ".*"$/m, `model = "${model}"`);
+}
 
 interface Run {
   code: number | null;
@@ -80,11 +78,14 @@ function codexExec(url: string, model: string, prompt: string): Promise<Run> {
 describe.skipIf(!installed)('Codex CLI through the gateway', () => {
   let responsesUp: Loopback;
   let chatUp: Loopback;
+  let anthropicUp: MockProvider;
   let gw: RunningGateway;
 
   beforeAll(async () => {
-    [responsesUp, chatUp] = await Promise.all([startResponsesUpstream(), startChatUpstream()]);
+    [responsesUp, chatUp, anthropicUp] = await Promise.all([startResponsesUpstream(), startChatUpstream(), startMockProvider()]);
     gw = await startGateway({
+      ANTHROPIC_API_KEY: KEYS.ANTHROPIC_API_KEY,
+      ANTHROPIC_BASE_URL: anthropicUp.env.ANTHROPIC_BASE_URL,
       OPENAI_API_KEY: KEYS.OPENAI_API_KEY,
       OPENAI_BASE_URL: `${responsesUp.url}/v1`,
       MINI_LLM_API_KEY: GATEWAY_KEY,
@@ -94,12 +95,13 @@ describe.skipIf(!installed)('Codex CLI through the gateway', () => {
   });
   afterAll(async () => {
     await gw?.close();
-    await Promise.all([responsesUp?.close(), chatUp?.close()]);
+    await Promise.all([responsesUp?.close(), chatUp?.close(), anthropicUp?.close()]);
   });
 
   it.each([
     ['a Responses provider (pass-through)', 'gpt-4o-mini', () => responsesUp.requests],
     ['a chat-only provider (translated)', 'local', () => chatUp.requests],
+    ['Anthropic (translated twice: responses → chat → Messages)', 'claude-sonnet', () => anthropicUp.requests],
   ])('prints a text answer via %s', async (_, model, requests) => {
     const before = requests().length;
     const run = await codexExec(gw.url, model, 'Say hello, without tools.');

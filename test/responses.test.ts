@@ -98,7 +98,7 @@ describe.each(TARGETS)('$name', ({ model, toolModel }) => {
     const second = await client.responses.create({
       model,
       tools: [weatherTool],
-      input: [...input, ...first.output, { type: 'function_call_output', call_id: call.call_id, output: '18°C and sunny' }],
+      input: [...input, ...(first.output as OpenAI.Responses.ResponseInputItem[]), { type: 'function_call_output', call_id: call.call_id, output: '18°C and sunny' }],
     });
     assertValid('Response', second);
     expect(second.output_text).toBeTruthy();

@@ -15,7 +15,7 @@ export interface Loopback {
   close(): Promise<void>;
 }
 
-export type Handler = (rec: Recorded, res: ServerResponse, req: IncomingMessage) => void | Promise<void>;
+export type Handler = (rec: Recorded, res: ServerResponse, req: IncomingMessage) => unknown;
 
 export async function startLoopback(handler: Handler): Promise<Loopback> {
   const requests: Recorded[] = [];

@@ -50,7 +50,7 @@ function build(b: Json, reply: Reply): { whole: Json; events: string[] } {
   const id = 'resp_mock_generated_0001';
   const items: Json[] = [];
   const events: Json[] = [];
-  const created = { ...template, id, status: 'in_progress', output: [], completed_at: null, model: b.model, tools: b.tools ?? [], tool_choice: b.tool_choice ?? 'auto', text: b.text ?? template.text };
+  const created: Json = { ...template, id, status: 'in_progress', output: [], completed_at: null, model: b.model, tools: b.tools ?? [], tool_choice: b.tool_choice ?? 'auto', text: b.text ?? template.text };
   delete created.usage;
   events.push({ type: 'response.created', response: created }, { type: 'response.in_progress', response: created });
   if (reply.text !== undefined) {
