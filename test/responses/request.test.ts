@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../src/errors.js';
 import { toChatRequest } from '../../src/dialects/responses/request.js';
+import { decodeThinking, encodeThinking } from '../../src/dialects/responses/thinking.js';
 
 type Case = [name: string, body: Record<string, unknown>, expected: Record<string, unknown>];
 
@@ -46,6 +47,33 @@ describe('toChatRequest', () => {
 
   it.each(OMITTED)('%s', (_, extra) => {
     expect(toChatRequest({ model: 'm', input: 'x', ...extra }).chat).toEqual({ model: 'm', messages: [{ role: 'user', content: 'x' }] });
+  });
+
+  it('sends the gateway\'s own thinking blocks back on the assistant message after their reasoning item; drops others', () => {
+    const blocks = [{ type: 'thinking', thinking: 'T', signature: 's' }];
+    const input = [
+      { role: 'user', content: 'q' },
+      { type: 'reasoning', id: 'rs_1', summary: [], encrypted_content: encodeThinking(blocks) },
+      { type: 'function_call', call_id: 'c1', name: 'f', arguments: '{}' },
+      { type: 'function_call_output', call_id: 'c1', output: 'r' },
+      { type: 'reasoning', id: 'rs_2', summary: [], encrypted_content: 'gAAAAB-openai-state' },
+      { type: 'reasoning', id: 'rs_3', summary: [], encrypted_content: encodeThinking([{ type: 'redacted_thinking', data: 'd' }]) },
+      { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'done' }] },
+    ];
+    expect(toChatRequest({ model: 'm', tools: [fn], input }).chat.messages).toEqual([
+      { role: 'user', content: 'q' },
+      { role: 'assistant', content: null, thinking_blocks: blocks, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: '{}' } }] },
+      { role: 'tool', tool_call_id: 'c1', content: 'r' },
+      { role: 'assistant', content: 'done', thinking_blocks: [{ type: 'redacted_thinking', data: 'd' }] },
+    ]);
+  });
+
+  it('decodes only what it encoded (unicode intact; foreign or damaged content → undefined)', () => {
+    const blocks = [{ type: 'thinking', thinking: 'Größe 🌍', signature: 'x' }];
+    expect(decodeThinking(encodeThinking(blocks))).toEqual(blocks);
+    expect(decodeThinking('gAAAAB')).toBeUndefined();
+    expect(decodeThinking('mlgw.thinking.v1:%%%')).toBeUndefined();
+    expect(decodeThinking(undefined)).toBeUndefined();
   });
 
   it('records how chat names map back to custom and namespaced tools', () => {

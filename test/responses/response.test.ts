@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { echoOf, statusOf, usageFromChat } from '../../src/dialects/responses/envelope.js';
 import { toChatRequest } from '../../src/dialects/responses/request.js';
 import { toResponse } from '../../src/dialects/responses/response.js';
+import { decodeThinking } from '../../src/dialects/responses/thinking.js';
 import { assertValid } from '../schemas/validate.js';
 
 type Json = Record<string, any>;
@@ -40,6 +41,16 @@ describe('toResponse', () => {
     assertValid('Response', r);
     expect(r).toMatchObject({ id: 'resp_1', object: 'response', created_at: 1760000000, model: 'up-model', ...expected });
     if (expected.output) expect(r.output).toHaveLength(expected.output.length);
+  });
+
+  it('puts thinking blocks in a reasoning item as encrypted_content only when asked for', () => {
+    const blocks = [{ type: 'thinking', thinking: 'T', signature: 's' }];
+    const chat = completion({ content: null, thinking_blocks: blocks, tool_calls: [call('c1', 'get_weather', '{}')] }, 'tool_calls');
+    const asked = toResponse(chat, { echo: echoOf(body), origins, encrypted: true });
+    assertValid('Response', asked);
+    expect(asked.output[0]).toMatchObject({ type: 'reasoning', summary: [] });
+    expect(decodeThinking(asked.output[0].encrypted_content)).toEqual(blocks);
+    expect(toResponse(chat, { echo: echoOf(body), origins }).output.map((i: Json) => i.type)).toEqual(['function_call']);
   });
 
   it('translates the recorded OpenAI and DeepInfra chat answers into valid Responses', () => {

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { echoOf } from '../../src/dialects/responses/envelope.js';
 import { toChatRequest } from '../../src/dialects/responses/request.js';
+import { decodeThinking } from '../../src/dialects/responses/thinking.js';
 import { chatToResponsesStream, createResponsesStreamTranslator } from '../../src/dialects/responses/stream.js';
 import { checkResponsesStream, parseSse } from '../responses-check.js';
 
@@ -18,9 +19,9 @@ const tools = [
   { type: 'custom', name: 'apply_patch' },
 ];
 
-function run(events: string[], body: Json = { model: 'alias', tools }): string {
+function run(events: string[], body: Json = { model: 'alias', tools }, encrypted = false): string {
   const { origins } = toChatRequest({ input: 'x', ...body });
-  const t = createResponsesStreamTranslator({ echo: echoOf(body), origins, id: 'resp_test' });
+  const t = createResponsesStreamTranslator({ echo: echoOf(body), origins, id: 'resp_test', encrypted });
   let out = '';
   for (const e of events) {
     if (t.ended) break;
@@ -105,6 +106,27 @@ describe('chat stream → Responses stream', () => {
     expect(types(text)).toEqual(expected);
     const checked = checkResponsesStream(text); // schemas, sequence numbers, order, dense indexes, one terminal event
     if (final) expect(checked.at(-1)!.data.response).toMatchObject(final);
+  });
+
+  const signed = { type: 'thinking', thinking: 'Think', signature: 'sig==' };
+  const redacted = { type: 'redacted_thinking', data: 'opaque' };
+  it('puts signed thinking blocks in the reasoning item as encrypted_content, when asked for', () => {
+    const events = [chunk({ reasoning_content: 'Think' }), chunk({ thinking_blocks: [signed] }), chunk({ thinking_blocks: [redacted] }), chunk({ content: 'Hi' }), chunk({}, 'stop'), DONE];
+    const asked = checkResponsesStream(run(events, { model: 'a' }, true));
+    const item = asked.at(-1)!.data.response.output[0];
+    expect(item).toMatchObject({ type: 'reasoning', summary: [{ text: 'Think' }] });
+    expect(decodeThinking(item.encrypted_content)).toEqual([signed, redacted]);
+    const notAsked = checkResponsesStream(run(events, { model: 'a' }, false));
+    expect(notAsked.at(-1)!.data.response.output[0]).not.toHaveProperty('encrypted_content');
+  });
+
+  it('opens a reasoning item with no summary for blocks that come without text (thinking not displayed)', () => {
+    const text = run([chunk({ thinking_blocks: [signed] }), chunk(tc(0, { name: 'get_weather', arguments: '{}' }, 'c')), chunk({}, 'tool_calls'), DONE], { model: 'a', tools }, true);
+    expect(types(text)).toEqual(['created', 'in_progress', 'output_item.added', 'output_item.done', 'output_item.added', 'function_call_arguments.delta', 'function_call_arguments.done', 'output_item.done', 'completed']);
+    const out = checkResponsesStream(text).at(-1)!.data.response.output;
+    expect(out[0]).toMatchObject({ type: 'reasoning', summary: [] });
+    expect(decodeThinking(out[0].encrypted_content)).toEqual([signed]);
+    expect(out[1]).toMatchObject({ type: 'function_call' });
   });
 
   it('carries the echo of the request and the provider model on every response', () => {

@@ -15,6 +15,7 @@ import { passThroughFailure } from './failure.js';
 import { toChatRequest } from './request.js';
 import { toResponse } from './response.js';
 import { createResponsesStreamTranslator, type ResponsesStreamTranslator } from './stream.js';
+import { wantsEncrypted } from './thinking.js';
 
 export const responsesDialect: Dialect = {
   name: 'responses',
@@ -33,13 +34,14 @@ export const responsesDialect: Dialect = {
     }
     const { chat, origins } = toChatRequest(body);
     const id = newId('resp');
+    const encrypted = wantsEncrypted(body.include);
     let translator: ResponsesStreamTranslator | undefined;
     const plan = viaChat(input, chat, {
       stream(source) {
-        translator = createResponsesStreamTranslator({ echo, origins, id });
+        translator = createResponsesStreamTranslator({ echo, origins, id, encrypted });
         return sseTransform(source, translator);
       },
-      whole: (answer) => toResponse(answer, { echo, origins, id }),
+      whole: (answer) => toResponse(answer, { echo, origins, id, encrypted }),
     });
     const fallback = passThroughFailure(echo);
     plan.failureFrame = (message, code) => (translator ? translator.failure(message, code) : fallback(message, code));

@@ -40,9 +40,11 @@ export function callItem(p: CallPiece, origins: ToolOrigins, status: 'in_progres
 export const textPart = (text: string) => ({ type: 'output_text', text, annotations: [], logprobs: [] });
 export const refusalPart = (refusal: string) => ({ type: 'refusal', refusal });
 
-export const reasoningItem = (id: string, text: string, status?: 'in_progress' | 'completed') => ({
+/** A reasoning item: its text as the summary, and signed thinking blocks as `encrypted_content` when asked for. */
+export const reasoningItem = (id: string, text: string, status?: 'in_progress' | 'completed', encrypted?: string) => ({
   type: 'reasoning',
   id,
-  summary: text === '' && status === 'in_progress' ? [] : [{ type: 'summary_text', text }],
+  summary: text === '' ? [] : [{ type: 'summary_text', text }],
+  ...(encrypted !== undefined ? { encrypted_content: encrypted } : {}),
   ...(status ? { status } : {}),
 });

@@ -6,6 +6,7 @@
  */
 import { invalidRequest } from '../../errors.js';
 import type { ChatBody } from '../../providers/types.js';
+import { decodeThinking } from './thinking.js';
 
 type Json = Record<string, any>;
 
@@ -193,10 +194,17 @@ function convertInput(input: unknown, instructions: unknown, origins: ToolOrigin
     if (pendingMedia.length > 0) messages.push({ role: 'user', content: pendingMedia });
     pendingMedia = [];
   };
+  /** Signed thinking blocks from a reasoning item (thinking.ts), for the assistant message that follows it. */
+  let thinking: Json[] = [];
+  const withThinking = (m: Json): Json => {
+    if (thinking.length > 0) m.thinking_blocks = [...(m.thinking_blocks ?? []), ...thinking];
+    thinking = [];
+    return m;
+  };
   const assistantForCalls = (): Json => {
     const last = messages.at(-1);
-    if (last?.role === 'assistant') return last;
-    const m: Json = { role: 'assistant', content: null };
+    if (last?.role === 'assistant') return withThinking(last);
+    const m: Json = withThinking({ role: 'assistant', content: null });
     messages.push(m);
     return m;
   };
@@ -209,7 +217,7 @@ function convertInput(input: unknown, instructions: unknown, origins: ToolOrigin
         const role = item.role;
         if (role === 'user') messages.push({ role: 'user', content: userContent(item.content) });
         else if (role === 'system' || role === 'developer') messages.push({ role: 'system', content: textOf(item.content) });
-        else if (role === 'assistant') messages.push({ role: 'assistant', content: textOf(item.content) });
+        else if (role === 'assistant') messages.push(withThinking({ role: 'assistant', content: textOf(item.content) }));
         else throw invalidRequest('invalid_input', `Unknown message role "${String(role)}".`, 'input');
         break;
       }
@@ -230,11 +238,15 @@ function convertInput(input: unknown, instructions: unknown, origins: ToolOrigin
         pendingMedia.push(...media);
         break;
       }
+      case 'reasoning':
+        // The gateway's own encrypted_content carries signed thinking blocks; anything else (OpenAI's state) drops.
+        thinking.push(...(decodeThinking(item.encrypted_content) ?? []));
+        break;
       case 'item_reference':
         throw invalidRequest('previous_response_not_found', `Item with id '${String(item.id)}' not found. ${STATELESS}`, 'input');
       default:
-        // `reasoning` (another provider's encrypted state), `additional_tools`, hosted-tool calls and their
-        // outputs, compaction items: nothing a chat model can take. Dropped.
+        // `additional_tools`, hosted-tool calls and their outputs, compaction items: nothing a chat model can
+        // take. Dropped.
         break;
     }
   }

@@ -1,11 +1,12 @@
 /**
  * A whole `chat.completion` → a Responses `response` object (ENDPOINTS.md §4.2): reasoning (an item with its
- * summary), then one message item (text and refusal parts; none in a tool-only turn), then one item per tool
+ * summary, and signed thinking blocks as its `encrypted_content` when asked for, thinking.ts), then one message item (text and refusal parts; none in a tool-only turn), then one item per tool
  * call; status from `finish_reason`; usage with cached and reasoning token counts. Pure.
  */
 import { echoOf, newId, responseObject, statusOf, usageFromChat, type Echo } from './envelope.js';
 import { callItem, reasoningItem, refusalPart, textPart } from './items.js';
 import type { ToolOrigins } from './request.js';
+import { encodeThinking } from './thinking.js';
 
 type Json = Record<string, any>;
 
@@ -14,6 +15,8 @@ export interface AnswerContext {
   origins: ToolOrigins;
   /** The response id (the stream's, when there is one); generated when absent. */
   id?: string;
+  /** The client asked for `reasoning.encrypted_content` (signed thinking blocks go there). */
+  encrypted?: boolean;
 }
 
 export function toResponse(chat: Json, ctx: AnswerContext): Json {
@@ -22,7 +25,9 @@ export function toResponse(chat: Json, ctx: AnswerContext): Json {
   const { status, incomplete_details } = statusOf(choice?.finish_reason);
   const output: Json[] = [];
   const reasoning = message.reasoning_content ?? message.reasoning;
-  if (typeof reasoning === 'string' && reasoning !== '') output.push(reasoningItem(newId('rs'), reasoning));
+  const text = typeof reasoning === 'string' ? reasoning : '';
+  const blocks = ctx.encrypted && Array.isArray(message.thinking_blocks) && message.thinking_blocks.length > 0 ? encodeThinking(message.thinking_blocks) : undefined;
+  if (text !== '' || blocks) output.push(reasoningItem(newId('rs'), text, undefined, blocks));
   const content: Json[] = [];
   if (typeof message.content === 'string' && message.content !== '') content.push(textPart(message.content));
   if (typeof message.refusal === 'string' && message.refusal !== '') content.push(refusalPart(message.refusal));

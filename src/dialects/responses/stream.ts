@@ -2,7 +2,8 @@
  * Chat SSE (`chat.completion.chunk`s) → Responses SSE (ENDPOINTS.md §4.3), one incremental state machine:
  * `response.created` and `response.in_progress` first; each output item announced (`output_item.added`) before
  * any of its deltas, at a dense `output_index` in the order items appear; text as `content_part.added`,
- * `output_text.delta`…, `output_text.done`, `content_part.done`; reasoning as a summary part; tool calls as
+ * `output_text.delta`…, `output_text.done`, `content_part.done`; reasoning as a summary part (signed thinking
+ * blocks as the item's `encrypted_content` when asked for, thinking.ts); tool calls as
  * `function_call_arguments.delta`/`.done` (custom tools: `custom_tool_call_input.delta`/`.done`, whole);
  * `output_item.done` for every item; then exactly one of `response.completed` / `response.incomplete` /
  * `response.failed` carrying the full output and usage. A `sequence_number` on every event; no `[DONE]`.
@@ -13,6 +14,7 @@ import { sseTransform, type SseTransformOptions, type SseTranslator } from '../.
 import { newId, responseObject, statusOf, usageFromChat, type Echo, type ResponsesUsage, type Status } from './envelope.js';
 import { callItem, customInput, isCustom, reasoningItem, refusalPart, textPart } from './items.js';
 import type { ToolOrigins } from './request.js';
+import { encodeThinking } from './thinking.js';
 
 type Json = Record<string, any>;
 
@@ -23,6 +25,8 @@ export interface StreamContext {
   id?: string;
   /** Unix seconds; defaults to now. */
   createdAt?: number;
+  /** The client asked for `reasoning.encrypted_content` (signed thinking blocks go there, thinking.ts). */
+  encrypted?: boolean;
 }
 
 export interface ResponsesStreamTranslator extends SseTranslator {
@@ -47,6 +51,8 @@ interface OpenReasoning {
   index: number;
   id: string;
   text: string;
+  /** Signed thinking blocks (the pivot's thinking_blocks) that came with it. */
+  blocks: Json[];
 }
 
 interface ToolCall {
@@ -116,13 +122,13 @@ export function createResponsesStreamTranslator(ctx: StreamContext): ResponsesSt
       return closePart(c) + event('response.output_item.done', { output_index: c.index, item });
     }
     const at = { item_id: c.id, output_index: c.index, summary_index: 0 };
-    const item = reasoningItem(c.id, c.text);
+    const item = reasoningItem(c.id, c.text, undefined, ctx.encrypted && c.blocks.length > 0 ? encodeThinking(c.blocks) : undefined);
     output[c.index] = item;
-    return (
-      event('response.reasoning_summary_text.done', { ...at, text: c.text }) +
-      event('response.reasoning_summary_part.done', { ...at, part: { type: 'summary_text', text: c.text } }) +
-      event('response.output_item.done', { output_index: c.index, item })
-    );
+    const summary =
+      c.text === ''
+        ? ''
+        : event('response.reasoning_summary_text.done', { ...at, text: c.text }) + event('response.reasoning_summary_part.done', { ...at, part: { type: 'summary_text', text: c.text } });
+    return summary + event('response.output_item.done', { output_index: c.index, item });
   };
 
   const open = (kind: 'message' | 'reasoning'): string => {
@@ -134,12 +140,10 @@ export function createResponsesStreamTranslator(ctx: StreamContext): ResponsesSt
       output[index] = messageItem(m, 'in_progress');
       out += event('response.output_item.added', { output_index: index, item: output[index] });
     } else {
-      const r: OpenReasoning = { kind, index, id: newId('rs'), text: '' };
+      const r: OpenReasoning = { kind, index, id: newId('rs'), text: '', blocks: [] };
       current = r;
       output[index] = reasoningItem(r.id, '', 'in_progress');
-      out +=
-        event('response.output_item.added', { output_index: index, item: output[index] }) +
-        event('response.reasoning_summary_part.added', { item_id: r.id, output_index: index, summary_index: 0, part: { type: 'summary_text', text: '' } });
+      out += event('response.output_item.added', { output_index: index, item: output[index] });
     }
     return out;
   };
@@ -163,8 +167,17 @@ export function createResponsesStreamTranslator(ctx: StreamContext): ResponsesSt
   const reasoningDelta = (delta: string): string => {
     const out = current?.kind === 'reasoning' ? '' : open('reasoning');
     const r = current as OpenReasoning;
+    const at = { item_id: r.id, output_index: r.index, summary_index: 0 };
+    const part = r.text === '' ? event('response.reasoning_summary_part.added', { ...at, part: { type: 'summary_text', text: '' } }) : '';
     r.text += delta;
-    return out + event('response.reasoning_summary_text.delta', { item_id: r.id, output_index: r.index, summary_index: 0, delta });
+    return out + part + event('response.reasoning_summary_text.delta', { ...at, delta });
+  };
+
+  /** Signed thinking blocks belong to the reasoning item they finish (a new one when none is open). */
+  const thinkingBlocks = (blocks: Json[]): string => {
+    const out = current?.kind === 'reasoning' ? '' : open('reasoning');
+    (current as OpenReasoning).blocks.push(...blocks.filter((b) => typeof b === 'object' && b !== null));
+    return out;
   };
 
   const announce = (t: ToolCall): string => {
@@ -245,6 +258,7 @@ export function createResponsesStreamTranslator(ctx: StreamContext): ResponsesSt
     const d: Json = choice.delta ?? {};
     const reasoning = d.reasoning_content ?? d.reasoning;
     if (typeof reasoning === 'string' && reasoning !== '') out += reasoningDelta(reasoning);
+    if (Array.isArray(d.thinking_blocks) && d.thinking_blocks.length > 0) out += thinkingBlocks(d.thinking_blocks);
     if (typeof d.content === 'string' && d.content !== '') out += textDelta('output_text', d.content);
     if (typeof d.refusal === 'string' && d.refusal !== '') out += textDelta('refusal', d.refusal);
     if (Array.isArray(d.tool_calls)) for (const tc of d.tool_calls) out += toolDelta(tc ?? {});

@@ -1,0 +1,37 @@
+/**
+ * Signed thinking blocks (the pivot's `thinking_blocks`: Anthropic's own, dialects/pivot.ts) carried through a
+ * stateless Responses client: they leave as a `reasoning` item's `encrypted_content` (when the client asks for
+ * it with `include: ["reasoning.encrypted_content"]`, as Codex does) and come back, unmodified, on the assistant
+ * message that follows the item. The blocks are signed by their provider, so a changed one is refused there,
+ * not here. Another provider's `encrypted_content` (OpenAI's) does not carry the prefix and is dropped.
+ */
+
+type Json = Record<string, unknown>;
+
+const PREFIX = 'mlgw.thinking.v1:';
+
+export const INCLUDE_ENCRYPTED = 'reasoning.encrypted_content';
+
+/** The client asked for `encrypted_content` on reasoning items. */
+export const wantsEncrypted = (include: unknown) => Array.isArray(include) && include.includes(INCLUDE_ENCRYPTED);
+
+const toBase64 = (text: string) => {
+  let bin = '';
+  for (const b of new TextEncoder().encode(text)) bin += String.fromCharCode(b);
+  return btoa(bin);
+};
+
+const fromBase64 = (b64: string) => new TextDecoder().decode(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)));
+
+export const encodeThinking = (blocks: readonly Json[]): string => PREFIX + toBase64(JSON.stringify(blocks));
+
+/** The blocks an `encrypted_content` carries, or undefined when it is not the gateway's (or is damaged). */
+export function decodeThinking(encrypted: unknown): Json[] | undefined {
+  if (typeof encrypted !== 'string' || !encrypted.startsWith(PREFIX)) return undefined;
+  try {
+    const blocks = JSON.parse(fromBase64(encrypted.slice(PREFIX.length)));
+    return Array.isArray(blocks) ? blocks.filter((b) => typeof b === 'object' && b !== null) : undefined;
+  } catch {
+    return undefined;
+  }
+}
