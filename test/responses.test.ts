@@ -247,6 +247,9 @@ describe('translated', () => {
     const summary = events.filter((e) => e.data.type === 'response.reasoning_summary_text.delta').map((e) => e.data.delta).join('');
     expect(summary).toBe('The user asks for a capital. Paris.');
     expect(events.at(-1)!.data.response.usage.output_tokens_details.reasoning_tokens).toBe(3);
+    const final = await client.responses.stream({ model: 'chatonly/reasoning', input: 'Capital?' }).finalResponse();
+    expect(final.output.map((i) => i.type)).toEqual(['reasoning', 'message']);
+    expect(final.output_text).toBe('The capital of France is Paris.');
   });
 
   it('reports a cut answer as incomplete (max_output_tokens), whole and streamed', async () => {
