@@ -47,7 +47,7 @@ export function chatBodyProblem(b: Json): { message: string; param: string } | u
 
 function lastUserText(messages: Json[]): string {
   const m = [...messages].reverse().find((x) => x.role === 'user');
-  return typeof m?.content === 'string' ? m.content : (m?.content ?? []).map((p: Json) => p.text ?? '').join('');
+  return typeof m?.content === 'string' ? m.content : Array.isArray(m?.content) ? m.content.map((p: Json) => p?.text ?? '').join('') : '';
 }
 
 export function chatReply(b: Json): Reply {

@@ -17,8 +17,8 @@ type Json = Record<string, any>;
 
 function lastUserText(items: Json[], input: unknown): string {
   if (typeof input === 'string') return input;
-  const m = [...items].reverse().find((x) => x.role === 'user');
-  return typeof m?.content === 'string' ? m.content : (m?.content ?? []).map((p: Json) => p.text ?? '').join('');
+  const m = [...items].reverse().find((x) => x?.role === 'user');
+  return typeof m?.content === 'string' ? m.content : Array.isArray(m?.content) ? m.content.map((p: Json) => p?.text ?? '').join('') : '';
 }
 
 export function responsesReply(b: Json): Reply {
@@ -86,6 +86,8 @@ export async function startResponsesUpstream(): Promise<Loopback> {
     if ('messages' in b) return openAIError(res, 400, "Unsupported parameter: 'messages'. In the Responses API, this parameter has moved to 'input'.", 'messages', 'unsupported_parameter');
     if (typeof b.model !== 'string') return openAIError(res, 400, "Missing required parameter: 'model'.", 'model', 'missing_required_parameter');
     if (b.input !== undefined && typeof b.input !== 'string' && !Array.isArray(b.input)) return openAIError(res, 400, "Invalid type for 'input'.", 'input');
+    if (Array.isArray(b.input) && b.input.some((i: unknown) => typeof i !== 'object' || i === null || Array.isArray(i))) return openAIError(res, 400, "Invalid type for 'input[0]': expected an object.", 'input');
+    if (b.tools !== undefined && (!Array.isArray(b.tools) || b.tools.some((t: any) => typeof t?.type !== 'string'))) return openAIError(res, 400, "Invalid type for 'tools'.", 'tools');
     const [scenario, arg] = b.model.split(':');
     if (scenario === 'status') return openAIError(res, Number(arg), `mock failure ${arg}`, null, Number(arg) === 429 ? 'rate_limit_exceeded' : null);
     const reply = responsesReply(b);

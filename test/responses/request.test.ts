@@ -98,6 +98,11 @@ describe('toChatRequest', () => {
     ['input that is a number', { input: 3 }, 'invalid_input', 'input'],
     ['an unknown role', { input: [{ role: 'robot', content: 'x' }] }, 'invalid_input', 'input'],
     ['tools that are not an array', { tools: {} }, 'invalid_tools', 'tools'],
+    ['a tool_choice that is neither a mode nor a tool', { tools: [fn], tool_choice: 'sometimes' }, 'invalid_tool_choice', 'tool_choice'],
+    ['a function_call without call_id', { input: [{ type: 'function_call', name: 'f', arguments: '{}' }] }, 'invalid_input', 'input'],
+    ['a function_call_output without call_id', { input: [{ type: 'function_call_output', output: 'x' }] }, 'invalid_input', 'input'],
+    ['nothing for the model (no input, no instructions)', { input: [] }, 'invalid_input', 'input'],
+    ['nothing but dropped items', { input: [{ type: 'reasoning', id: 'r', summary: [] }] }, 'invalid_input', 'input'],
   ];
   it.each(REFUSED)('refuses %s with a 400', (_, extra, code, param) => {
     let err: unknown;

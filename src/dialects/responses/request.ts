@@ -116,8 +116,10 @@ export function convertToolChoice(choice: unknown, origins: ToolOrigins): unknow
     return { type: 'function', function: { name } };
   }
   if (isObject(choice) && choice.type === 'allowed_tools') return choice.mode === 'required' ? 'required' : 'auto';
-  const what = isObject(choice) ? String(choice.type) : JSON.stringify(choice);
-  throw invalidRequest('unsupported_tool_choice', `tool_choice forces the hosted tool "${what}", which this provider does not have (hosted tools run only at OpenAI).`, 'tool_choice');
+  if (!isObject(choice) || typeof choice.type !== 'string') {
+    throw invalidRequest('invalid_tool_choice', '"tool_choice" must be "auto", "none", "required" or an object naming a tool.', 'tool_choice');
+  }
+  throw invalidRequest('unsupported_tool_choice', `tool_choice forces the hosted tool "${choice.type}", which this provider does not have (hosted tools run only at OpenAI).`, 'tool_choice');
 }
 
 /** `allowed_tools`: only the listed tools are offered. */
@@ -223,6 +225,7 @@ function convertInput(input: unknown, instructions: unknown, origins: ToolOrigin
       }
       case 'function_call':
       case 'custom_tool_call': {
+        if (typeof item.call_id !== 'string' || typeof item.name !== 'string') throw invalidRequest('invalid_input', `A ${type} item needs "call_id" and "name" strings.`, 'input');
         const kind = type === 'function_call' ? 'function' : 'custom';
         const name = typeof item.namespace === 'string' ? namespacedName(item.namespace, String(item.name)) : String(item.name);
         const chatName = origins.has(name) ? name : (chatNameOf(item.name, kind, origins) ?? name);
@@ -233,6 +236,7 @@ function convertInput(input: unknown, instructions: unknown, origins: ToolOrigin
       }
       case 'function_call_output':
       case 'custom_tool_call_output': {
+        if (typeof item.call_id !== 'string') throw invalidRequest('invalid_input', `A ${type} item needs a "call_id" string.`, 'input');
         const { text, media } = toolOutput(item.output);
         messages.push({ role: 'tool', tool_call_id: String(item.call_id), content: text });
         pendingMedia.push(...media);
@@ -274,6 +278,9 @@ export function toChatRequest(body: Json): ChatRequest {
   const origins = new Map<string, ToolOrigin>();
   let tools = convertTools(body.tools, origins);
   const chat: ChatBody = { model: body.model, messages: convertInput(body.input, body.instructions, origins) };
+  if ((chat.messages as Json[]).length === 0) {
+    throw invalidRequest('invalid_input', 'The request has nothing for the model: send "input" (a string or items) or "instructions".', 'input');
+  }
   if (tools.length > 0) {
     const choice = convertToolChoice(body.tool_choice, origins);
     tools = allowedOnly(tools, body.tool_choice, origins);
