@@ -9,6 +9,7 @@
  *   length         finish_reason "length"
  *   comments:N     N SSE comments (keep-alives) before the answer
  *   die-after:N    N SSE events, then the connection is destroyed
+ *   hang-after:N   N SSE events, then silence (the connection stays open)
  */
 import { decide, type Reply } from './scripted-reply.js';
 import { openAIError, pieces, startLoopback, writeEvents, type Loopback } from './loopback.js';
@@ -105,6 +106,6 @@ export async function startChatUpstream(): Promise<Loopback> {
     events.push(chunk({}, finish));
     if (usageAsked) events.push(`data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices: [], usage: USAGE(!!reply.reasoning) })}\n\n`);
     events.push('data: [DONE]\n\n');
-    await writeEvents(res, events, { gapMs: scenario === 'comments' ? 20 : 0, dieAfter: scenario === 'die-after' ? Number(arg) : undefined });
+    await writeEvents(res, events, { gapMs: scenario === 'comments' ? 20 : 0, dieAfter: scenario === 'die-after' ? Number(arg) : undefined, hangAfter: scenario === 'hang-after' ? Number(arg) : undefined });
   });
 }

@@ -7,6 +7,8 @@ export interface Recorded {
   path: string;
   headers: Record<string, string | string[] | undefined>;
   body: any;
+  /** The client (the gateway) closed the connection before the answer was complete. */
+  closedEarly?: boolean;
 }
 
 export interface Loopback {
@@ -32,6 +34,9 @@ export async function startLoopback(handler: Handler): Promise<Loopback> {
     }
     const rec: Recorded = { method: req.method ?? '', path: req.url ?? '', headers: { ...req.headers }, body };
     requests.push(rec);
+    res.on('close', () => {
+      if (!res.writableFinished) rec.closedEarly = true;
+    });
     try {
       await handler(rec, res, req);
     } catch (err) {
@@ -56,8 +61,8 @@ export async function startLoopback(handler: Handler): Promise<Loopback> {
 export const openAIError = (res: ServerResponse, status: number, message: string, param: string | null = null, code: string | null = null) =>
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message, type: 'invalid_request_error', param, code } }));
 
-/** Write SSE events `gapMs` apart; `dieAfter`: destroy the connection after that many. */
-export async function writeEvents(res: ServerResponse, events: string[], opts: { gapMs?: number; dieAfter?: number } = {}): Promise<void> {
+/** Write SSE events `gapMs` apart; after `dieAfter` of them destroy the connection, after `hangAfter` go silent. */
+export async function writeEvents(res: ServerResponse, events: string[], opts: { gapMs?: number; dieAfter?: number; hangAfter?: number } = {}): Promise<void> {
   res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-request-id': 'req_mock_upstream' });
   res.flushHeaders();
   for (let i = 0; i < events.length; i++) {
@@ -66,6 +71,7 @@ export async function writeEvents(res: ServerResponse, events: string[], opts: {
       setTimeout(() => res.socket?.destroy(), 50);
       return;
     }
+    if (i === opts.hangAfter) return; // silent, connection open
     if (i > 0 && opts.gapMs) await new Promise((r) => setTimeout(r, opts.gapMs));
     res.write(events[i]);
   }

@@ -7,6 +7,7 @@
  *
  *   anything        as above
  *   die-after:N     N SSE events of the answer, then the connection is destroyed
+ *   hang-after:N    N SSE events of the answer, then silence (the connection stays open)
  *   status:CODE     answer CODE with an OpenAI error body
  */
 import { fixture } from '../mock-provider.js';
@@ -99,6 +100,6 @@ export async function startResponsesUpstream(): Promise<Loopback> {
       return;
     }
     const events = recorded ? splitEvents(recorded) : build(b, reply).events;
-    await writeEvents(res, events, { dieAfter: scenario === 'die-after' ? Number(arg) : undefined });
+    await writeEvents(res, events, { dieAfter: scenario === 'die-after' ? Number(arg) : undefined, hangAfter: scenario === 'hang-after' ? Number(arg) : undefined });
   });
 }
