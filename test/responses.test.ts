@@ -252,6 +252,21 @@ describe('translated', () => {
     expect(final.output_text).toBe('The capital of France is Paris.');
   });
 
+  it.each([false, true])('carries signed thinking blocks out as encrypted_content and back onto the assistant turn (stream: %s)', async (stream) => {
+    const first = { model: 'chatonly/thinking', input: [{ role: 'user', content: 'Weather?' }], tools: [weatherTool], include: ['reasoning.encrypted_content'], store: false, stream };
+    const res = await post(first);
+    const answer = stream ? checkResponsesStream(await res.text()).at(-1)!.data.response : await res.json();
+    assertValid('Response', answer);
+    expect(answer.output.map((i: any) => i.type)).toEqual(['reasoning', 'function_call']);
+    expect(answer.output[0].encrypted_content).toMatch(/^mlgw\.thinking\.v1:/);
+    await post({ ...first, stream: false, input: [...first.input, ...answer.output, { type: 'function_call_output', call_id: answer.output[1].call_id, output: 'sunny' }] });
+    const sent = chatUp.requests.at(-1)!.body.messages;
+    expect(sent.at(-2)).toMatchObject({ role: 'assistant', thinking_blocks: [{ type: 'thinking', thinking: 'The user asks for a capital. Paris.', signature: 'EqQBCgIYAhIM-mock-signature' }], tool_calls: [{ id: answer.output[1].call_id }] });
+    // Without include, no encrypted_content (as OpenAI does).
+    const plain = await (await post({ ...first, include: undefined, stream: false })).json();
+    expect(plain.output[0]).not.toHaveProperty('encrypted_content');
+  });
+
   it('reports a cut answer as incomplete (max_output_tokens), whole and streamed', async () => {
     const whole = await (await post({ model: 'chatonly/length', input: 'hi' })).json();
     assertValid('Response', whole);

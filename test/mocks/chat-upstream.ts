@@ -6,6 +6,8 @@
  *
  *   anything       the scripted reply (JSON, or SSE with the usage chunk when asked)
  *   reasoning      reasoning_content deltas first (the pivot's reasoning field)
+ *   thinking       reasoning_content, then one signed block in thinking_blocks (the pivot's fields, as the
+ *                  Anthropic adapter sends them)
  *   length         finish_reason "length"
  *   comments:N     N SSE comments (keep-alives) before the answer
  *   die-after:N    N SSE events, then the connection is destroyed
@@ -78,7 +80,8 @@ export async function startChatUpstream(): Promise<Loopback> {
     if (problem) return openAIError(res, 400, problem.message, problem.param);
     const [scenario, arg] = String(b.model).split(':');
     const reply = chatReply(b);
-    if (scenario === 'reasoning') reply.reasoning = 'The user asks for a capital. Paris.';
+    if (scenario === 'reasoning' || scenario === 'thinking') reply.reasoning = 'The user asks for a capital. Paris.';
+    const blocks = scenario === 'thinking' ? [{ type: 'thinking', thinking: reply.reasoning, signature: 'EqQBCgIYAhIM-mock-signature' }] : undefined;
     const finish = scenario === 'length' ? 'length' : reply.call ? 'tool_calls' : 'stop';
     const id = 'chatcmpl-mock';
     const base = { id, created: 1760451260, model: b.model };
@@ -86,6 +89,7 @@ export async function startChatUpstream(): Promise<Loopback> {
     if (b.stream !== true) {
       const message: Json = { role: 'assistant', content: reply.text ?? null, refusal: null };
       if (reply.reasoning) message.reasoning_content = reply.reasoning;
+      if (blocks) message.thinking_blocks = blocks;
       if (reply.call) message.tool_calls = [{ id: callId, type: 'function', function: reply.call }];
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ ...base, object: 'chat.completion', choices: [{ index: 0, message, logprobs: null, finish_reason: finish }], usage: USAGE(!!reply.reasoning) }));
@@ -98,6 +102,7 @@ export async function startChatUpstream(): Promise<Loopback> {
     if (scenario === 'comments') for (let i = 0; i < Number(arg); i++) events.push(': keep-alive\n\n');
     events.push(chunk({ role: 'assistant', content: '' }));
     for (const p of reply.reasoning ? pieces(reply.reasoning, 2) : []) events.push(chunk({ reasoning_content: p }));
+    if (blocks) events.push(chunk({ thinking_blocks: blocks }));
     for (const p of reply.text ? pieces(reply.text) : []) events.push(chunk({ content: p }));
     if (reply.call) {
       events.push(chunk({ tool_calls: [{ index: 0, id: callId, type: 'function', function: { name: reply.call.name, arguments: '' } }] }));
