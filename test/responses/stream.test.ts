@@ -98,6 +98,12 @@ const CASES: Array<[name: string, events: string[], expected: string[], final?: 
     { status: 'failed', error: { code: 'server_error', message: 'The provider closed the connection before the answer was complete. (upstream_disconnected)' } },
   ],
   ['a failure before any event: response.created first, then response.failed', [], ['created', 'in_progress', 'failed']],
+  [
+    'a failure mid tool call: the partial call in the failed response, incomplete',
+    [chunk({ reasoning_content: 'R' }), chunk(tc(0, { name: 'get_weather', arguments: '{"ci' }, 'call_1'))],
+    ['created', 'in_progress', 'output_item.added', 'reasoning_summary_part.added', 'reasoning_summary_text.delta', 'reasoning_summary_text.done', 'reasoning_summary_part.done', 'output_item.done', 'output_item.added', 'function_call_arguments.delta', 'failed'],
+    { status: 'failed', output: [{ type: 'reasoning', summary: [{ text: 'R' }] }, { type: 'function_call', arguments: '{"ci', status: 'incomplete' }] },
+  ],
 ];
 
 describe('chat stream → Responses stream', () => {

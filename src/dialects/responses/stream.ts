@@ -159,7 +159,6 @@ export function createResponsesStreamTranslator(ctx: StreamContext): ResponsesSt
     }
     const part = m.parts.at(-1)!;
     part.text += delta;
-    output[m.index] = messageItem(m, 'in_progress');
     const at = { item_id: m.id, output_index: m.index, content_index: m.parts.length - 1 };
     return out + (kind === 'output_text' ? event('response.output_text.delta', { ...at, delta, logprobs: [] }) : event('response.refusal.delta', { ...at, delta }));
   };
@@ -205,7 +204,6 @@ export function createResponsesStreamTranslator(ctx: StreamContext): ResponsesSt
     t.arguments += args;
     if (t.index < 0) return t.chatName !== '' ? announce(t) : '';
     if (args === '' || isCustom(t.chatName, ctx.origins)) return '';
-    output[t.index] = { ...output[t.index], arguments: t.arguments };
     return event('response.function_call_arguments.delta', { item_id: t.id, output_index: t.index, delta: args });
   };
 
@@ -241,7 +239,10 @@ export function createResponsesStreamTranslator(ctx: StreamContext): ResponsesSt
   const fail = (message: string, code: string): string => {
     ended = true;
     const out = start();
+    // Items still open go in as they stand (`output` holds them as announced; deltas are not copied in as they pass).
     if (current?.kind === 'message') output[current.index] = messageItem(current, 'incomplete');
+    if (current?.kind === 'reasoning') output[current.index] = { ...reasoningItem(current.id, current.text), status: 'incomplete' };
+    for (const t of tools.values()) if (!t.done && t.index >= 0) output[t.index] = callItem(t, ctx.origins, 'incomplete');
     return out + event('response.failed', { response: response('failed', { error: { code, message } }) });
   };
 
