@@ -249,8 +249,8 @@ function convertInput(input: unknown, instructions: unknown, origins: ToolOrigin
       case 'item_reference':
         throw invalidRequest('previous_response_not_found', `Item with id '${String(item.id)}' not found. ${STATELESS}`, 'input');
       default:
-        // `additional_tools`, hosted-tool calls and their outputs, compaction items: nothing a chat model can
-        // take. Dropped.
+        // Hosted-tool calls and their outputs, compaction items, `additional_tools` (their tools were merged
+        // into "tools" above): nothing a chat model can take as a message. Dropped.
         break;
     }
   }
@@ -273,10 +273,22 @@ function responseFormat(text: unknown): Json | undefined {
   return undefined;
 }
 
+function inputTools(input: unknown): unknown[] {
+  if (!Array.isArray(input)) return [];
+  return input.filter((i) => isObject(i) && (i.type === 'additional_tools' || i.type === 'tool_search_output') && Array.isArray(i.tools)).flatMap((i) => i.tools);
+}
+
 export function toChatRequest(body: Json): ChatRequest {
   refuseStateful(body);
   const origins = new Map<string, ToolOrigin>();
   let tools = convertTools(body.tools, origins);
+  // Tools that arrive in the input ("Responses-Lite": `additional_tools`, `tool_search_output` items) join them.
+  const named = new Set(tools.map((t) => t.function.name));
+  for (const t of convertTools(inputTools(body.input), origins)) {
+    if (named.has(t.function.name)) continue;
+    named.add(t.function.name);
+    tools.push(t);
+  }
   const chat: ChatBody = { model: body.model, messages: convertInput(body.input, body.instructions, origins) };
   if ((chat.messages as Json[]).length === 0) {
     throw invalidRequest('invalid_input', 'The request has nothing for the model: send "input" (a string or items) or "instructions".', 'input');
