@@ -96,7 +96,7 @@ describe('POST /v1/embeddings passes through', () => {
     expect(res.headers.get('content-type')).toBe('application/json');
     expect(res.headers.get('x-mini-llm-provider')).toBe('openai');
     const answer = JSON.parse(text);
-    if (body.encoding_format !== 'base64') expect(schemaErrors('CreateEmbeddingResponse', answer)).toEqual([]);
+    if ((body as { encoding_format?: string }).encoding_format !== 'base64') expect(schemaErrors('CreateEmbeddingResponse', answer)).toEqual([]);
     expect(answer.data).toHaveLength(Array.isArray(body.input) && typeof body.input[0] !== 'number' ? body.input.length : 1);
   });
 

@@ -1,5 +1,5 @@
 /** ajv validators for the schemas copied from OpenAI's OpenAPI spec (test/schemas/openai-embeddings.json). */
-import Ajv, { type ValidateFunction } from 'ajv';
+import { Ajv, type ValidateFunction } from 'ajv';
 import { readFileSync } from 'node:fs';
 
 const doc = JSON.parse(readFileSync(new URL('./openai-embeddings.json', import.meta.url), 'utf8'));
