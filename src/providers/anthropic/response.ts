@@ -90,7 +90,12 @@ export function toOpenAIResponse(msg: AnthropicMessage, created: number = Math.f
   if (toolCalls.length > 0) message.tool_calls = toolCalls;
   if (reasoning.length > 0) message.reasoning_content = reasoning.join('\n\n');
   if (thinkingBlocks.length > 0) message.thinking_blocks = thinkingBlocks;
-  const choice: Record<string, unknown> = { index: 0, message, logprobs: null, finish_reason: finish };
+  const choice: { index: 0; message: typeof message; logprobs: null; finish_reason: typeof finish; stop_details?: Record<string, unknown> } = {
+    index: 0,
+    message,
+    logprobs: null,
+    finish_reason: finish,
+  };
   if (msg.stop_details) choice.stop_details = msg.stop_details;
   return {
     id: msg.id,
