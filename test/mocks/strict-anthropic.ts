@@ -80,6 +80,8 @@ export function sampleOf(s: unknown, root: Json = isObject(s) ? s : {}): unknown
   const type = Array.isArray(s.type) ? s.type.find((t: string) => t !== 'null') : s.type;
   switch (type) {
     case 'object':
+      // An open object (json_object's tool): what a model writes when asked for "some JSON".
+      if (!isObject(s.properties) && s.additionalProperties !== false) return { answer: 'Paris' };
       return Object.fromEntries(Object.entries(isObject(s.properties) ? s.properties : {}).map(([k, v]) => [k, sampleOf(v, root)]));
     case 'array':
       return [sampleOf(s.items, root)];
