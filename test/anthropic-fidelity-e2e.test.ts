@@ -211,7 +211,7 @@ describe('prompt caching through the gateway', () => {
     const body = { model: 'claude-sonnet', messages: [{ role: 'user', content: `${longSystem} stream`, cache_control: { type: 'ephemeral' } }], stream: true, stream_options: { include_usage: true } };
     const read = async () => {
       let usage: Msg | undefined;
-      for await (const c of await client().chat.completions.create(body as never)) if ((c as Msg).usage) usage = (c as Msg).usage;
+      for await (const c of (await client().chat.completions.create(body as never)) as unknown as AsyncIterable<Msg>) if (c.usage) usage = c.usage;
       return usage!;
     };
     const u1 = await read();
@@ -260,7 +260,7 @@ describe('structured outputs, refusal, anthropic-beta (openai SDK)', () => {
     const schemaReq = { model: 'anthropic/claude-sonnet-4-20250514', messages: [{ role: 'user', content: 'JSON please' }], response_format: { type: 'json_schema', json_schema: { name: 'w', schema } }, stream: true } as const;
     let content = '';
     let finish: string | null = null;
-    for await (const c of await client().chat.completions.create(schemaReq as never)) {
+    for await (const c of (await client().chat.completions.create(schemaReq as never)) as unknown as AsyncIterable<Msg>) {
       expect(schemaErrors('CreateChatCompletionStreamResponse', c)).toEqual([]);
       const ch = (c as Msg).choices[0];
       content += ch?.delta?.content ?? '';

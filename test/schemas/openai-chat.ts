@@ -5,7 +5,7 @@
  * sets `additionalProperties: false` (checked by the test that uses these).
  */
 import { readFileSync } from 'node:fs';
-import Ajv, { type ValidateFunction } from 'ajv';
+import { Ajv, type ValidateFunction } from 'ajv';
 
 export const OPENAI_CHAT_SCHEMAS = JSON.parse(readFileSync(new URL('./openai-chat.json', import.meta.url), 'utf8')) as {
   components: { schemas: Record<string, unknown> };
