@@ -9,7 +9,7 @@ import { authHeaders, listedModelIds, type ProviderAdapter, type UpstreamCall } 
 import { toAnthropicRequest } from './request.js';
 import { thinkingTurn, toOpenAIResponse, type AnthropicMessage } from './response.js';
 import { anthropicToOpenAIStream } from './stream.js';
-import { thinkingCache, thinkingScope } from './thinking-cache.js';
+import { lazyThinkingScope, thinkingCache } from './thinking-cache.js';
 
 export const ANTHROPIC_VERSION = '2023-06-01';
 
@@ -17,13 +17,13 @@ const versionAndAuth = (provider: Provider) => ({ ...authHeaders(provider), 'ant
 
 const encoder = new TextEncoder();
 
-/** What the answer's translation needs to know about its request: the thinking cache's scope. */
-const requestScopes = new WeakMap<UpstreamCall, string>();
+/** What the answer's translation needs to know about its request: the thinking cache's scope (computed on first use). */
+const requestScopes = new WeakMap<UpstreamCall, () => string>();
 
 /** Recall a turn's blocks by any of its tool call ids. */
-const recallFrom = (scope: string) => (ids: string[]) => {
+const recallFrom = (scope: () => string) => (ids: string[]) => {
   for (const id of ids) {
-    const blocks = thinkingCache.get(scope, id);
+    const blocks = thinkingCache.get(scope(), id);
     if (blocks) return blocks;
   }
   return undefined;
@@ -31,7 +31,7 @@ const recallFrom = (scope: string) => (ids: string[]) => {
 
 export const anthropic: ProviderAdapter = {
   chatRequest({ body, provider, upstreamModel, clientHeaders }) {
-    const scope = thinkingScope(provider.id, clientHeaders);
+    const scope = lazyThinkingScope(provider.id, clientHeaders);
     const beta = clientHeaders?.get('anthropic-beta');
     const call: UpstreamCall = {
       url: provider.chatUrl,
@@ -49,7 +49,7 @@ export const anthropic: ProviderAdapter = {
   async chatResponse(upstream, { stream, includeUsage, call }) {
     const scope = call ? requestScopes.get(call) : undefined;
     const remember = (blocks: Record<string, unknown>[], ids: string[]) => {
-      if (scope !== undefined) thinkingCache.put(scope, ids, blocks);
+      if (scope) thinkingCache.put(scope(), ids, blocks);
     };
     if (stream) {
       const body = upstream.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() });
