@@ -283,8 +283,8 @@ describe('structured outputs, refusal, anthropic-beta (openai SDK)', () => {
     expect(lastUpstream().headers['anthropic-beta']).toBe('context-management-2025-06-27,interleaved-thinking-2025-05-14');
   });
 
-  it.each(['claude-sonnet-4-5', 'claude-opus-4-5', 'claude-sonnet-4-6', 'claude-opus-4-7'])('anthropic/%s: reasoning_effort + temperature + top_k + required tool_choice is accepted upstream', async (model) => {
-    const r = await client().chat.completions.create({ model: `anthropic/${model}`, messages: [{ role: 'user', content: 'hi' }], tools: weather, tool_choice: 'required', temperature: 0.3, top_p: 0.5, reasoning_effort: 'medium' as never } as never);
+  it.each(['claude-sonnet-4-5', 'claude-opus-4-5', 'claude-sonnet-4-6', 'claude-opus-4-7'])('anthropic/%s: reasoning_effort + temperature + top_p + top_k + required tool_choice is accepted upstream', async (model) => {
+    const r = await client().chat.completions.create({ model: `anthropic/${model}`, messages: [{ role: 'user', content: 'hi' }], tools: weather, tool_choice: 'required', temperature: 0.3, top_p: 0.5, top_k: 5, reasoning_effort: 'medium' as never } as never);
     expect(lastUpstream().error).toBeUndefined();
     expect(lastUpstream().body.thinking).toBeDefined();
     expect(r.choices[0].message).toHaveProperty('reasoning_content');

@@ -77,6 +77,7 @@ describe('constraints with thinking on', () => {
     { row: 'temperature and top_k dropped (4.5)', model: 'claude-sonnet-4-5', body: { temperature: 0.2, top_k: 5 }, want: { temperature: undefined, top_k: undefined } },
     { row: 'top_p clamped up to 0.95 (4.6)', model: 'claude-sonnet-4-6', body: { top_p: 0.5 }, want: { top_p: 0.95 } },
     { row: 'top_p 0.97 kept (4.6)', model: 'claude-sonnet-4-6', body: { top_p: 0.97 }, want: { top_p: 0.97 } },
+    { row: 'temperature + top_p (4.5): top_p kept, clamped, not lost to temperature', model: 'claude-haiku-4-5', body: { temperature: 0.3, top_p: 0.5 }, want: { temperature: undefined, top_p: 0.95 } },
     { row: 'tool_choice required → auto', model: 'claude-sonnet-4-6', body: { tools, tool_choice: 'required' }, want: { tool_choice: { type: 'auto' } } },
     {
       row: 'named tool_choice → auto, parallel flag kept',

@@ -95,7 +95,8 @@ export function toAnthropicRequest(body: ChatBody, upstreamModel: string, opts: 
   };
   if (Object.keys(outputConfig).length > 0) out.output_config = outputConfig;
 
-  Object.assign(out, sampling(body, caps));
+  // With thinking on, temperature and top_k cannot be sent: top_p (clamped) is what is left of the sampling.
+  Object.assign(out, sampling(thinkingOn ? { ...body, temperature: undefined, top_k: undefined } : body, caps));
   if (thinkingOn) applyThinkingConstraints(out);
   const stops = stopSequences(body.stop);
   if (stops) out.stop_sequences = stops;
