@@ -15,8 +15,8 @@ const responsesBody = JSON.stringify({ model: 'openai/bench', input: 'hi' });
 /** chat and Responses pass-through, non-streamed, measured side by side. */
 export function responsesThroughput(gatewayUrl: string): Promise<Record<string, RpsResult>> {
   return compareThroughput([
-    ['chat-passthrough', gatewayUrl, chatBody],
-    ['responses-passthrough', `${gatewayUrl}/v1/responses`, responsesBody],
+    ['responses-chat-passthrough', gatewayUrl, chatBody],
+    ['responses-passthrough', gatewayUrl, responsesBody, '/v1/responses'],
   ]);
 }
 
@@ -59,7 +59,7 @@ export async function responsesTranslationCost(n: number): Promise<{ translate: 
 
 /** The rows: the req/s ratio (median of per-round ratios) and the translation cost. */
 export function responsesRows(rps: Record<string, RpsResult>, cost: { translate: number; passthrough: number } | undefined): void {
-  const chat = rps['chat-passthrough'];
+  const chat = rps['responses-chat-passthrough'];
   const resp = rps['responses-passthrough'];
   if (chat && resp) {
     const ratio = chat.samples && resp.samples && chat.samples.length === resp.samples.length ? median(chat.samples.map((v, i) => resp.samples![i] / v)) : resp.rps / chat.rps;

@@ -2,8 +2,8 @@
  * Extract schemas from OpenAI's published OpenAPI spec (openai/openai-openapi) with their `$ref` closure, as
  * one JSON Schema file the tests validate against (committed: the tests never read the spec itself).
  *
- *   npx tsx test/schemas/extract.ts <openai-openapi.json> <out.json> <Schema> [<Schema> ...]
- *   npx tsx test/schemas/extract.ts ../shared/specs/openai-openapi.json test/schemas/openai-responses.json Response ResponseStreamEvent
+ *   npx tsx test/schemas/extract-responses.ts <openai-openapi.json> <out.json> <Schema> [<Schema> ...]
+ *   npx tsx test/schemas/extract-responses.ts ../shared/specs/openai-openapi.json test/schemas/openai-responses.json Response ResponseStreamEvent
  *
  * What changes on the way (nothing that loosens a check): `#/components/schemas/X` → `#/definitions/X`;
  * OpenAPI 3.0's `nullable: true` → "or null" (`anyOf: [schema, {type: null}]`); `$recursiveRef: "#"` (2019-09)
@@ -49,13 +49,13 @@ export function extract(spec: Json, roots: string[]): Json {
     definitions[name] = clean(all[name], name);
   }
   const sorted = Object.fromEntries(Object.keys(definitions).sort().map((k) => [k, definitions[k]]));
-  return { $comment: `Extracted from OpenAI's OpenAPI spec ${spec.info?.version ?? ''} by test/schemas/extract.ts: ${roots.join(', ')}`, definitions: sorted };
+  return { $comment: `Extracted from OpenAI's OpenAPI spec ${spec.info?.version ?? ''} by test/schemas/extract-responses.ts: ${roots.join(', ')}`, definitions: sorted };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const [specPath, outPath, ...roots] = process.argv.slice(2);
   if (!specPath || !outPath || roots.length === 0) {
-    console.error('usage: tsx test/schemas/extract.ts <openai-openapi.json> <out.json> <Schema> [<Schema> ...]');
+    console.error('usage: tsx test/schemas/extract-responses.ts <openai-openapi.json> <out.json> <Schema> [<Schema> ...]');
     process.exit(2);
   }
   const out = extract(JSON.parse(readFileSync(specPath, 'utf8')), roots);
