@@ -131,12 +131,14 @@ function allowedOnly(tools: Json[], choice: unknown, origins: ToolOrigins): Json
 
 // ---------------------------------------------------------------- input items
 
+/** The text of a message's content; parts on lines of their own. */
 function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return '';
   return content
-    .map((p: Json) => (typeof p?.text === 'string' ? p.text : typeof p?.refusal === 'string' ? p.refusal : ''))
-    .join('');
+    .map((p: Json) => (typeof p?.text === 'string' ? p.text : typeof p?.refusal === 'string' ? p.refusal : undefined))
+    .filter((t): t is string => t !== undefined)
+    .join('\n');
 }
 
 /** A Responses content part → a chat content part (undefined: nothing a chat model can take). */
@@ -163,10 +165,12 @@ function chatPart(p: Json): Json | undefined {
   }
 }
 
+/** A user message's content: text parts only → one string (some chat providers take no part arrays), else parts. */
 function userContent(content: unknown): string | Json[] {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) throw invalidRequest('invalid_input', 'A message\'s "content" must be a string or an array of parts.', 'input');
-  return content.map(chatPart).filter((p): p is Json => p !== undefined);
+  const parts = content.map(chatPart).filter((p): p is Json => p !== undefined);
+  return parts.every((p) => p.type === 'text') ? parts.map((p) => p.text).join('\n') : parts;
 }
 
 /** A tool output (a string, or parts): the text for the tool message, and the images for a user message after it. */
