@@ -7,7 +7,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { gatewayAuth } from './auth.js';
 import type { Config } from './config.js';
 import { dialectAt, MODEL_ROUTES } from './dialects/index.js';
-import { responsesExtras } from './dialects/responses/http.js';
+import { noStoredResponses, refuseWebSocket } from './dialects/responses/http.js';
 import { GatewayError } from './errors.js';
 import { createLogger, type LogSink, type RequestLog } from './log.js';
 import { listModels, retrieveModel } from './models.js';
@@ -57,6 +57,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
   app.get('/health', (c) => c.json({ status: 'ok' }));
 
   const refuseWithoutKeys = options.refuseWithoutGatewayKey === true && !config.allowUnauthenticated;
+  refuseWebSocket(app); // 426 to a WebSocket attempt on /v1/responses, before the key check (see there)
   // Nothing to check (no gateway keys, and a runtime that may serve without them): no middleware at all.
   if (config.apiKeys.length > 0 || refuseWithoutKeys) app.use('/v1/*', gatewayAuth(config.apiKeys, refuseWithoutKeys));
 
@@ -75,7 +76,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
     if (length === undefined || c.req.header('transfer-encoding') !== undefined) return limitStreamedBody(c, next);
     return Number.parseInt(length, 10) > config.maxBodyBytes ? tooLarge() : next();
   };
-  responsesExtras(app); // 426 to a WebSocket attempt, 404 for stored responses
+  noStoredResponses(app); // GET/DELETE /v1/responses/{id}: 404, nothing is stored
   const known = new Map([
     ['/health', 'GET'],
     ['/v1/models', 'GET'],

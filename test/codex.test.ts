@@ -3,7 +3,8 @@
  * `codex exec` with a custom provider (`wire_api = "responses"`) pointing at `/v1/responses`. A text answer via
  * a Responses-speaking provider (pass-through), a chat-only one and Anthropic (translated), and a tool round trip:
  * the mock model asks for Codex's `exec_command`, Codex runs it and sends the output back, and the mock answers
- * with it. Without test/clients/node_modules: skipped locally, a failure on CI.
+ * with it; and Codex's built-in `openai` provider (`openai_base_url`), which tries a WebSocket first and must
+ * fall back to HTTP on the gateway's 426. Without test/clients/node_modules: skipped locally, a failure on CI.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -41,15 +42,15 @@ interface Run {
 }
 
 /** `codex exec` in a fresh CODEX_HOME, killed (its whole process group, by PID) after LIMIT_MS. */
-function codexExec(url: string, model: string, prompt: string): Promise<Run> {
+function codexExec(url: string, model: string, prompt: string, config = codexConfig(url, model)): Promise<Run> {
   const home = mkdtempSync(join(tmpdir(), 'codex-home-'));
   const work = join(home, 'work');
   mkdirSync(join(home, '.codex'), { recursive: true });
   mkdirSync(work);
-  writeFileSync(join(home, '.codex', 'config.toml'), codexConfig(url, model));
+  writeFileSync(join(home, '.codex', 'config.toml'), config);
   const child = spawn(CODEX, ['exec', '--skip-git-repo-check', prompt], {
     cwd: work,
-    env: { PATH: process.env.PATH ?? '', HOME: home, CODEX_HOME: join(home, '.codex'), MINI_LLM_API_KEY: GATEWAY_KEY, RUST_LOG: 'error' },
+    env: { PATH: process.env.PATH ?? '', HOME: home, CODEX_HOME: join(home, '.codex'), MINI_LLM_API_KEY: GATEWAY_KEY, CODEX_API_KEY: GATEWAY_KEY, RUST_LOG: 'error' },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -110,6 +111,15 @@ describe.skipIf(!installed)('Codex CLI through the gateway', () => {
     expect(requests().length).toBe(before + 1);
     const lines = gw.logs.map((l) => JSON.parse(l)).filter((l) => l.route === 'responses');
     expect(lines.at(-1)).toMatchObject({ status: 200, outcome: 'ok', stream: true });
+  }, LIMIT_MS + 5000);
+
+  it('falls back to HTTP at once on the 426, with its built-in openai provider pointed at the gateway', async () => {
+    const before = gw.logs.length;
+    const run = await codexExec(gw.url, 'gpt-4o-mini', 'Say hello, without tools.', `model = "gpt-4o-mini"\nopenai_base_url = "${gw.url}/v1"\n`);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain(PLAIN_TEXT);
+    const lines = gw.logs.slice(before).map((l) => JSON.parse(l)).map((l) => `${l.method} ${l.path} ${l.status}`);
+    expect(lines).toEqual(['GET /v1/responses 426', 'POST /v1/responses 200']);
   }, LIMIT_MS + 5000);
 
   it.each([

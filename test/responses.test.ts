@@ -297,11 +297,11 @@ describe('translated', () => {
 });
 
 describe('the route', () => {
-  it('answers a WebSocket attempt with 426, so Codex falls back to HTTP', async () => {
+  it.each([['with', { authorization: `Bearer ${GATEWAY_KEY}` }], ['without', {}]])('answers a WebSocket attempt %s the gateway key with 426, so Codex falls back to HTTP at once', async (_, auth) => {
     // A real upgrade request (fetch cannot send one), as a WebSocket client opens it.
     const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
       const req = request(`${gw.url}/v1/responses`, {
-        headers: { authorization: `Bearer ${GATEWAY_KEY}`, upgrade: 'websocket', connection: 'Upgrade', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' },
+        headers: { ...auth, upgrade: 'websocket', connection: 'Upgrade', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' },
       });
       req.on('response', (res) => {
         let text = '';

@@ -6,11 +6,20 @@ import type { Hono } from 'hono';
 import type { GatewayEnv } from '../../app.js';
 import { errorResponse, GatewayError } from '../../errors.js';
 
-export function responsesExtras(app: Hono<GatewayEnv>): void {
+/**
+ * The 426, before the gateway key is checked: Codex falls back to HTTP at once on a 426, but retries a refused
+ * handshake (a 401) five times with backoff first (measured with Codex 0.169: six attempts, about 6 s). It says
+ * nothing but that the route wants HTTP.
+ */
+export function refuseWebSocket(app: Hono<GatewayEnv>): void {
   app.get('/v1/responses', (c, next) => {
     if ((c.req.header('upgrade') ?? '').toLowerCase() !== 'websocket') return next();
     return errorResponse(new GatewayError(426, 'invalid_request_error', 'websocket_not_supported', 'WebSockets are not supported on /v1/responses; send POST /v1/responses (server-sent events when "stream" is true).'));
   });
+}
+
+/** Stored responses: a clear 404 (behind the gateway key, like every /v1 route). */
+export function noStoredResponses(app: Hono<GatewayEnv>): void {
   app.on(['GET', 'DELETE'], '/v1/responses/:id{.+}', (c) => {
     const id = c.req.param('id').replace(/\/(cancel|input_items)$/, '');
     return errorResponse(new GatewayError(404, 'invalid_request_error', 'not_found', `Response with id '${id}' not found: this gateway is stateless and stores no responses.`, 'response_id'));
