@@ -50,7 +50,9 @@ export async function relay(c: Context<GatewayEnv>, dialect: Dialect, deps: Rela
   log.alias = resolved.alias;
   log.provider = provider.id;
   log.stream = body.stream === true;
-  const plan = dialect.plan({ body, provider, adapter: adapterFor(provider.kind), upstreamModel: resolved.upstreamModel, headers: c.req.raw.headers });
+  const planned = dialect.plan({ body, provider, adapter: adapterFor(provider.kind), upstreamModel: resolved.upstreamModel, headers: c.req.raw.headers });
+  if ('local' in planned) return localAnswer(log, started, provider.id, planned.local);
+  const plan = planned;
   const { call } = plan;
   call.headers['x-request-id'] = log.request_id;
 
@@ -107,6 +109,15 @@ export async function relay(c: Context<GatewayEnv>, dialect: Dialect, deps: Rela
   }
 
   return new Response(guardBody(answer, exchange, streamed(c, deps, log, started, failureFrame)), { status: response.status, headers });
+}
+
+/** An answer the dialect computed without the upstream. */
+function localAnswer(log: RequestLog, started: number, providerId: string, answer: unknown): Response {
+  const bytes = new TextEncoder().encode(JSON.stringify(answer));
+  log.outcome = 'ok';
+  log.bytes = bytes.byteLength;
+  log.ttfb_ms = Date.now() - started;
+  return new Response(bytes, { status: 200, headers: { 'content-type': 'application/json', 'x-mini-llm-provider': providerId } });
 }
 
 /** A stream: passed on chunk by chunk, and logged when it ends. */

@@ -1,0 +1,192 @@
+/**
+ * OpenAI chat SSE → Anthropic Messages SSE (ENDPOINTS.md §3.3), one upstream chunk at a time. What Anthropic
+ * clients enforce, and this keeps:
+ * - exactly one `message_start`, first; `type` inside every event's data;
+ * - content blocks with dense indexes, each closed (`content_block_stop`) before the next opens;
+ * - reasoning (`reasoning_content` / `reasoning`) in a `thinking` block of its own, never in a text block;
+ * - `tool_use` blocks started with `input: {}` and filled by `input_json_delta`, tool calls tracked by their
+ *   chat `index` (later chunks omit the id), started once their name is known;
+ * - `message_delta` (stop reason, usage) held until the usage chunk that `include_usage` brings, then
+ *   `message_stop`, and nothing after it; stop reason `tool_use` whenever a tool call was emitted;
+ * - an upstream keep-alive comment becomes a `ping`; an error frame becomes one `event: error`.
+ */
+import { sseTransform, type SseTransformOptions, type SseTranslator } from '../../sse.js';
+import { anthropicErrorType, messagesErrorFrame } from './errors.js';
+import { mapChatUsage, mapFinishReason, messageId, type AnthropicUsage } from './response.js';
+
+type Json = Record<string, any>;
+
+const event = (type: string, payload: Json = {}) => `event: ${type}\ndata: ${JSON.stringify({ type, ...payload })}\n\n`;
+
+interface ToolCall {
+  /** Its content block index, once started. */
+  block?: number;
+  id: string;
+  name: string;
+  /** Arguments that arrived before the name (the block cannot start without it). */
+  pending: string;
+}
+
+export interface MessagesStreamOptions {
+  /** The model name the client asked for, echoed in `message_start`. */
+  model: string;
+}
+
+export function createMessagesStreamTranslator(opts: MessagesStreamOptions): SseTranslator {
+  let started = false;
+  let ended = false;
+  /** The next content block's index, and the open block's kind. */
+  let nextBlock = 0;
+  let open: 'text' | 'thinking' | 'tool' | undefined;
+  let openTool: ToolCall | undefined;
+  const tools = new Map<number, ToolCall>();
+  let toolUsed = false;
+  let finish: unknown;
+  let stopString: unknown;
+  let usage: AnthropicUsage | undefined;
+
+  const start = (chatId: unknown): string => {
+    if (started) return '';
+    started = true;
+    const message = {
+      id: messageId(chatId),
+      type: 'message',
+      role: 'assistant',
+      model: opts.model,
+      content: [],
+      stop_reason: null,
+      stop_sequence: null,
+      usage: { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+    };
+    return event('message_start', { message });
+  };
+
+  const close = (): string => {
+    if (open === undefined) return '';
+    open = undefined;
+    openTool = undefined;
+    return event('content_block_stop', { index: nextBlock - 1 });
+  };
+
+  const openBlock = (kind: 'text' | 'thinking' | 'tool', contentBlock: Json): string => {
+    const out = close() + event('content_block_start', { index: nextBlock, content_block: contentBlock });
+    nextBlock++;
+    open = kind;
+    return out;
+  };
+
+  const textDelta = (kind: 'text' | 'thinking', text: string): string => {
+    let out = '';
+    if (open !== kind) out += openBlock(kind, kind === 'text' ? { type: 'text', text: '' } : { type: 'thinking', thinking: '', signature: '' });
+    const delta = kind === 'text' ? { type: 'text_delta', text } : { type: 'thinking_delta', thinking: text };
+    return out + event('content_block_delta', { index: nextBlock - 1, delta });
+  };
+
+  const argsDelta = (call: ToolCall, args: string): string =>
+    args === '' ? '' : event('content_block_delta', { index: call.block, delta: { type: 'input_json_delta', partial_json: args } });
+
+  /** Some upstreams omit `index`: a new id is then a new call, no id the last one. */
+  let lastKey = -1;
+  const indexWithout = (id: unknown): number => {
+    const last = tools.get(lastKey);
+    if (lastKey < 0 || (typeof id === 'string' && id !== '' && last !== undefined && last.id !== '' && last.id !== id)) lastKey = 1_000_000 + tools.size;
+    return lastKey;
+  };
+
+  const toolDelta = (tc: Json): string => {
+    const index = typeof tc.index === 'number' ? tc.index : indexWithout(tc.id);
+    const fn = (tc.function ?? {}) as Json;
+    const args = typeof fn.arguments === 'string' ? fn.arguments : '';
+    let call = tools.get(index);
+    if (!call) {
+      call = { id: '', name: '', pending: '' };
+      tools.set(index, call);
+    }
+    if (typeof tc.id === 'string' && tc.id !== '' && call.id === '') call.id = tc.id;
+    if (typeof fn.name === 'string' && fn.name !== '' && call.block === undefined) call.name += fn.name;
+    if (call.block === undefined) {
+      if (call.name === '') {
+        call.pending += args;
+        return '';
+      }
+      const id = call.id || `toolu_${crypto.randomUUID().replace(/-/g, '')}`;
+      let out = openBlock('tool', { type: 'tool_use', id, name: call.name, input: {} });
+      call.block = nextBlock - 1;
+      openTool = call;
+      toolUsed = true;
+      out += argsDelta(call, call.pending + args);
+      call.pending = '';
+      return out;
+    }
+    // A call whose block was closed (an upstream interleaving parallel calls) cannot be reopened: its late
+    // arguments are dropped rather than breaking the client's block bookkeeping.
+    return openTool === call ? argsDelta(call, args) : '';
+  };
+
+  const end = (): string => {
+    ended = true;
+    const stopReason = mapFinishReason(finish, toolUsed, stopString);
+    return (
+      close() +
+      event('message_delta', {
+        delta: { stop_reason: stopReason, stop_sequence: stopReason === 'stop_sequence' ? stopString : null },
+        usage: usage ?? { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+      }) +
+      event('message_stop')
+    );
+  };
+
+  const chunk = (c: Json): string => {
+    let out = start(c.id);
+    const choice = Array.isArray(c.choices) ? c.choices.find((ch: Json) => (ch?.index ?? 0) === 0) : undefined;
+    if (choice) {
+      const delta = (choice.delta ?? {}) as Json;
+      const reasoning = delta.reasoning_content ?? delta.reasoning;
+      if (typeof reasoning === 'string' && reasoning !== '') out += textDelta('thinking', reasoning);
+      if (typeof delta.content === 'string' && delta.content !== '') out += textDelta('text', delta.content);
+      if (Array.isArray(delta.tool_calls)) for (const tc of delta.tool_calls) if (tc && typeof tc === 'object') out += toolDelta(tc);
+      if (choice.finish_reason != null && finish === undefined) {
+        finish = choice.finish_reason;
+        stopString = choice.stop_reason;
+        out += close();
+      }
+    }
+    if (c.usage && typeof c.usage === 'object') usage = mapChatUsage(c.usage);
+    // The stop reason waits for the usage; both known, the message ends.
+    if (finish !== undefined && usage !== undefined) out += end();
+    return out;
+  };
+
+  return {
+    get ended() {
+      return ended;
+    },
+    endEvent: 'data: [DONE]',
+    event(_name, data) {
+      if (ended) return '';
+      if (data === '[DONE]') return start(undefined) + end();
+      let c: Json;
+      try {
+        c = JSON.parse(data) as Json;
+      } catch {
+        throw new Error('The provider sent an unreadable stream chunk.');
+      }
+      if (c && typeof c === 'object' && c.error !== undefined) {
+        ended = true;
+        const err = (typeof c.error === 'object' && c.error !== null ? c.error : { message: String(c.error) }) as Json;
+        const status = typeof err.status === 'number' ? err.status : typeof err.code === 'number' ? err.code : 500;
+        const message = typeof err.message === 'string' && err.message !== '' ? err.message : 'The provider reported an error.';
+        return messagesErrorFrame(message, anthropicErrorType(status));
+      }
+      return chunk(c ?? {});
+    },
+    comment: () => (ended ? '' : start(undefined) + event('ping')),
+    // An upstream that ends after its finish chunk but without usage or [DONE] still gave a whole answer.
+    finish: () => (finish !== undefined ? start(undefined) + end() : undefined),
+  };
+}
+
+/** Translate a chat SSE body into a Messages SSE body (cancelling the result cancels `body`). */
+export function chatToMessagesStream(body: ReadableStream<Uint8Array>, opts: MessagesStreamOptions & SseTransformOptions): ReadableStream<Uint8Array> {
+  return sseTransform(body, createMessagesStreamTranslator(opts), opts);
+}
