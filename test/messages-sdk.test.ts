@@ -237,12 +237,13 @@ describe("the gateway's own errors, in Anthropic's shape", () => {
   it.each([
     { name: 'bad JSON', body: '{"model":', status: 400, type: 'invalid_request_error', message: /not valid JSON/ },
     { name: 'unknown model', body: JSON.stringify({ model: 'no-such-model', max_tokens: 1, messages: [] }), status: 400, type: 'invalid_request_error', message: /no-such-model/ },
+    { name: 'unknown provider', body: JSON.stringify({ model: 'nope/some-model', max_tokens: 1, messages: [] }), status: 400, type: 'invalid_request_error', message: /nope\/some-model/ },
     { name: 'unconfigured provider', body: JSON.stringify({ model: 'nebius/x', max_tokens: 1, messages: [] }), status: 400, type: 'invalid_request_error', message: /NEBIUS_API_KEY/ },
     { name: 'missing gateway key', body: '{}', headers: {}, status: 401, type: 'authentication_error', message: /Missing gateway key/ },
     { name: 'wrong gateway key on count_tokens', body: '{}', headers: { 'x-api-key': 'wrong' }, path: '/v1/messages/count_tokens', status: 401, type: 'authentication_error', message: /Invalid gateway key/ },
     { name: 'GET on the route', method: 'GET', status: 404, type: 'not_found_error', message: /use POST/ },
   ])('$name', async ({ body, headers, path, status, type, message, method }) => {
-    const res = method ? await fetch(`${gw.url}/v1/messages`, { headers: { 'x-api-key': GATEWAY_KEY } }) : await raw(body!, headers, path);
+    const res = method ? await fetch(`${gw.url}/v1/messages`, { headers: { 'x-api-key': GATEWAY_KEY } }) : await raw(body!, headers as Record<string, string> | undefined, path);
     expect(res.status).toBe(status);
     const json = await res.json();
     expect(json).toEqual({ type: 'error', error: { type, message: expect.stringMatching(message) } });
@@ -272,6 +273,31 @@ describe('a stream that fails after it began ends with event: error', () => {
   afterAll(async () => {
     await g?.close();
     await replay?.close();
+  });
+
+  const stream = (url: string, model: string, signal?: AbortSignal) =>
+    fetch(`${url}/v1/messages`, { method: 'POST', signal, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model, max_tokens: 10, stream: true, messages: [{ role: 'user', content: 'x' }] }) });
+
+  it.each(['openai/hang-after:2', 'anthropic/hang-after:3'])('%s: an upstream gone silent ends with a timeout_error event', async (model) => {
+    const quick = await startGateway({ ...replay.env, OPENAI_API_KEY: 'sk-o-0123456789', ANTHROPIC_API_KEY: 'sk-a-0123456789', MINI_LLM_TIMEOUT_MS: '300' });
+    try {
+      const { raw } = await readEvents(await stream(quick.url, model));
+      expect(raw.startsWith('event: message_start\n')).toBe(true);
+      expect(raw).toMatch(/event: error\ndata: \{"type":"error","error":\{"type":"timeout_error","message":"[^"]*300 ms[^"]*"\}\}\n\n$/);
+    } finally {
+      await quick.close();
+    }
+  });
+
+  it.each(['openai/slow:200', 'anthropic/slow:200'])('%s: a client that hangs up cancels the upstream call', async (model) => {
+    const before = replay.requests.length;
+    const abort = new AbortController();
+    const res = await stream(g.url, model, abort.signal);
+    const reader = res.body!.getReader();
+    await reader.read();
+    abort.abort();
+    const closed = await replay.waitForClose(before);
+    expect(closed.closedEarly).toBe(true);
   });
 
   it.each(['openai/die-after:2', 'anthropic/die-after:3'])('%s', async (model) => {
