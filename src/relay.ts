@@ -62,7 +62,13 @@ export async function relay(c: Context<GatewayEnv>, dialect: Dialect, deps: Rela
     clientSignal: c.req.raw.signal,
     providerId: provider.id,
     secrets: config.secrets,
+  }).catch((err: unknown) => {
+    const recovered = err instanceof GatewayError ? plan.recover?.(err) : undefined;
+    if (recovered === undefined) throw err;
+    log.upstream_status = (err as GatewayError).upstreamStatus;
+    return { recovered };
   });
+  if ('recovered' in exchange) return localAnswer(log, started, provider.id, exchange.recovered);
   const { response } = exchange;
   log.upstream_status = response.status;
   const headers = responseHeaders(response.headers, log.request_id, provider.id);

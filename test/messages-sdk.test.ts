@@ -217,6 +217,14 @@ describe('translated to an OpenAI-compatible provider', () => {
     expect(err.headers.get('x-ratelimit-remaining-requests')).toBe('0');
   });
 
+  it('a 200 whose body is an error becomes that error, not an empty message (key redacted)', async () => {
+    mock.reply = () => ({ status: 200, error: { error: { message: `Upstream overloaded (key ${UPSTREAM_KEYS.openai})`, code: 503 } } });
+    const err = await client().messages.create({ model: 'gpt-4o-mini', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] }).catch((e) => e);
+    expect(err).toBeInstanceOf(Anthropic.APIError);
+    expect(err.status).toBe(503);
+    expect(err.error).toEqual({ type: 'error', error: { type: 'api_error', message: 'Upstream overloaded (key [redacted])' } });
+  });
+
   it('logs the route', async () => {
     mock.reply = () => ({ text: 'ok' });
     gw.logs.length = 0;
@@ -227,6 +235,31 @@ describe('translated to an OpenAI-compatible provider', () => {
       ['messages', 200, 'openai'],
       ['messages.count_tokens', 200, 'openai'],
     ]);
+  });
+});
+
+describe('count_tokens on an Anthropic-compatible provider without that endpoint', () => {
+  it('answers the local estimate instead of the upstream 404', async () => {
+    const compat = await startGateway({
+      ...mock.env,
+      // An Anthropic-kind provider whose count_tokens path does not exist upstream (the mock answers 404 there).
+      MINI_LLM_PROVIDERS: JSON.stringify({ compat: { kind: 'anthropic', baseUrl: `${mock.url}/anthropic/compat`, apiKeyEnv: 'COMPAT_KEY' } }),
+      COMPAT_KEY: UPSTREAM_KEYS.anthropic,
+    });
+    try {
+      const c = new Anthropic({ baseURL: compat.url, apiKey: 'unused', maxRetries: 0 });
+      const res = await c.messages.countTokens({ model: 'compat/some-model', messages: [{ role: 'user', content: 'How long is this?' }] });
+      expect(res.input_tokens).toBeGreaterThan(0);
+      expect(last().path).toBe('/anthropic/compat/v1/messages/count_tokens');
+      expect(JSON.parse(compat.logs.at(-1)!)).toMatchObject({ route: 'messages.count_tokens', upstream_status: 404, status: 200 });
+      // Other upstream errors stand.
+      mock.reply = () => ({ text: 'unused' });
+      const bad = await fetch(`${compat.url}/v1/messages/count_tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'compat/m' }) });
+      expect(bad.status).toBe(400);
+      expect(await bad.json()).toEqual({ type: 'error', error: { type: 'invalid_request_error', message: 'messages: Field required' } });
+    } finally {
+      await compat.close();
+    }
   });
 });
 

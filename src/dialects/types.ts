@@ -42,6 +42,11 @@ export interface Plan {
   translate?(upstream: Response, ctx: TranslateContext): Promise<TranslatedBody> | TranslatedBody;
   /** The event that ends a stream of this request that failed after it began; defaults to the dialect's. */
   failureFrame?: FailureFrame;
+  /**
+   * An answer to give instead of an upstream error (undefined: the error stands). count_tokens uses it for a
+   * local estimate when an Anthropic-compatible provider has no such endpoint.
+   */
+  recover?(err: GatewayError): unknown;
 }
 
 /** The SSE text that tells a client its stream failed after it began (`code`: the gateway's, e.g. upstream_timeout). */

@@ -111,6 +111,13 @@ describe('chat stream → Messages stream', () => {
     expect(events.at(-1)).toEqual({ event: 'error', data: { type: 'error', error: { type: 'api_error', message: 'Provider returned error: overloaded' } } });
   });
 
+  it('scrubs the provider key from an upstream error frame', () => {
+    const t = createMessagesStreamTranslator({ model: 'm', secrets: ['sk-secret-123456'] });
+    const out = parseEvents(t.event('', JSON.stringify({ error: { message: 'bad key sk-secret-123456', code: 401 } })));
+    expect(out).toEqual([{ event: 'error', data: { type: 'error', error: { type: 'authentication_error', message: 'bad key [redacted]' } } }]);
+    expect(t.ended).toBe(true);
+  });
+
   it('ignores tool_calls: [] sent alongside text (not a tool call)', async () => {
     const t = createMessagesStreamTranslator({ model: 'm' });
     const out = t.event('', JSON.stringify({ id: 'x', choices: [{ index: 0, delta: { content: 'Hi', tool_calls: [] }, finish_reason: null }] }));

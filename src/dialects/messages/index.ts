@@ -6,7 +6,9 @@
  * (request.ts, response.ts, stream.ts); count_tokens is then a local estimate (count-tokens.ts).
  */
 import type { Provider } from '../../config.js';
+import { GatewayError } from '../../errors.js';
 import { ANTHROPIC_VERSION } from '../../providers/anthropic/index.js';
+import { redact } from '../../upstream.js';
 import { authHeaders, type ChatBody, type UpstreamCall } from '../../providers/types.js';
 import { viaChat } from '../pivot.js';
 import type { Dialect } from '../types.js';
@@ -29,6 +31,15 @@ function passThrough(url: string, body: ChatBody, provider: Provider, upstreamMo
   return { url, headers: out, body: JSON.stringify({ ...body, model: upstreamModel }) };
 }
 
+/** A 200 whose body is an error (some OpenAI-compatible servers answer so): the error, not an empty message. */
+function failedIfError(chat: Record<string, unknown>, provider: Provider): Record<string, unknown> {
+  if (chat.error === undefined || Array.isArray(chat.choices)) return chat;
+  const e = (typeof chat.error === 'object' && chat.error !== null ? chat.error : { message: chat.error }) as Record<string, unknown>;
+  const status = typeof e.code === 'number' && e.code >= 400 && e.code < 600 ? e.code : 502;
+  const message = typeof e.message === 'string' && e.message !== '' ? redact(e.message, provider.apiKey ? [provider.apiKey] : []) : `Provider "${provider.id}" answered with an error.`;
+  throw new GatewayError(status, 'upstream_error', null, message, null, 200);
+}
+
 export const messagesDialect: Dialect = {
   name: 'messages',
   plan(input) {
@@ -38,19 +49,27 @@ export const messagesDialect: Dialect = {
     // OpenAI's own API rejects `max_tokens` for its reasoning models; other servers know only `max_tokens`.
     const chat = messagesToChat(body, upstreamModel, { maxCompletionTokens: provider.id === 'openai' });
     return viaChat(input, chat, {
-      stream: (s) => chatToMessagesStream(s, { model }),
-      whole: (c) => chatToMessage(c, model),
+      stream: (s) => chatToMessagesStream(s, { model, secrets: provider.apiKey ? [provider.apiKey] : [] }),
+      whole: (c) => chatToMessage(failedIfError(c, provider), model),
     });
   },
   errorResponse: messagesErrorResponse,
   failureFrame: messagesFailureFrame,
 };
 
+/** Upstream statuses that mean "no such endpoint". */
+const NO_ENDPOINT = new Set([404, 405, 501]);
+
 export const countTokensDialect: Dialect = {
   name: 'messages.count_tokens',
   plan({ body, provider, upstreamModel, headers }) {
-    if (provider.kind === 'anthropic') return { call: passThrough(provider.countTokensUrl, body, provider, upstreamModel, headers) };
-    return { local: { input_tokens: estimateInputTokens(body) } };
+    const local = () => ({ input_tokens: estimateInputTokens(body) });
+    if (provider.kind !== 'anthropic') return { local: local() };
+    return {
+      call: passThrough(provider.countTokensUrl, body, provider, upstreamModel, headers),
+      // An Anthropic-compatible provider without count_tokens (several third-party ones): the estimate, never a 404.
+      recover: (err) => (NO_ENDPOINT.has(err.upstreamStatus ?? 0) ? local() : undefined),
+    };
   },
   errorResponse: messagesErrorResponse,
   failureFrame: messagesFailureFrame,

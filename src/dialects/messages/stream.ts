@@ -11,6 +11,7 @@
  * - an upstream keep-alive comment becomes a `ping`; an error frame becomes one `event: error`.
  */
 import { sseTransform, type SseTransformOptions, type SseTranslator } from '../../sse.js';
+import { redact } from '../../upstream.js';
 import { anthropicErrorType, messagesErrorFrame } from './errors.js';
 import { mapChatUsage, mapFinishReason, messageId, type AnthropicUsage } from './response.js';
 
@@ -30,6 +31,8 @@ interface ToolCall {
 export interface MessagesStreamOptions {
   /** The model name the client asked for, echoed in `message_start`. */
   model: string;
+  /** Values scrubbed from an upstream error message (the provider's key, which some providers echo). */
+  secrets?: readonly string[];
 }
 
 export function createMessagesStreamTranslator(opts: MessagesStreamOptions): SseTranslator {
@@ -175,7 +178,7 @@ export function createMessagesStreamTranslator(opts: MessagesStreamOptions): Sse
         ended = true;
         const err = (typeof c.error === 'object' && c.error !== null ? c.error : { message: String(c.error) }) as Json;
         const status = typeof err.status === 'number' ? err.status : typeof err.code === 'number' ? err.code : 500;
-        const message = typeof err.message === 'string' && err.message !== '' ? err.message : 'The provider reported an error.';
+        const message = typeof err.message === 'string' && err.message !== '' ? redact(err.message, opts.secrets ?? []) : 'The provider reported an error.';
         return messagesErrorFrame(message, anthropicErrorType(status));
       }
       return chunk(c ?? {});
