@@ -42,15 +42,18 @@ function runClaude(prompt: string, gatewayUrl: string, cwd: string, extraEnv: Re
     cwd,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: home,
-      ANTHROPIC_BASE_URL: gatewayUrl,
-      ANTHROPIC_API_KEY: GATEWAY_KEY,
-      DISABLE_TELEMETRY: '1',
-      CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-      ...extraEnv,
-    },
+    // An extra variable set to '' is left out (to run with ANTHROPIC_AUTH_TOKEN instead of ANTHROPIC_API_KEY).
+    env: Object.fromEntries(
+      Object.entries({
+        PATH: process.env.PATH ?? '',
+        HOME: home,
+        ANTHROPIC_BASE_URL: gatewayUrl,
+        ANTHROPIC_API_KEY: GATEWAY_KEY,
+        DISABLE_TELEMETRY: '1',
+        CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+        ...extraEnv,
+      }).filter(([, v]) => v !== ''),
+    ),
   });
   let stdout = '';
   let stderr = '';
@@ -135,6 +138,16 @@ describe.runIf(installed)('Claude Code CLI through the gateway', () => {
       expect(String(sent[0].headers['anthropic-beta'])).not.toBe('undefined');
       expect(sent[0].body.model).toMatch(/^claude-/);
     } else expect(sent[0].body.model).toBe('gpt-4o-mini');
+  }, RUN_TIMEOUT_MS + 10_000);
+
+  it('authenticates with ANTHROPIC_AUTH_TOKEN (Authorization: Bearer) instead of ANTHROPIC_API_KEY', async () => {
+    mock.requests.length = 0;
+    mock.reply = () => ({ text: 'Hello from the mock.' });
+    const run = await runClaude('Say hello', gw.url, dir, { ANTHROPIC_API_KEY: '', ANTHROPIC_AUTH_TOKEN: GATEWAY_KEY });
+    expect(run.stdout.trim()).toBe('Hello from the mock.');
+    expect(run.code).toBe(0);
+    expect(mock.requests[0].headers['x-api-key']).toBe(UPSTREAM_KEYS.anthropic);
+    expect(mock.requests[0].headers.authorization).toBeUndefined();
   }, RUN_TIMEOUT_MS + 10_000);
 
   it.each(cases)('runs a tool and sends its result back via $name', async ({ gateway, kind, env }) => {
