@@ -322,6 +322,14 @@ describe('a stream that fails after it began ends with event: error', () => {
     }
   });
 
+  it.each(['openai/many:5:100', 'anthropic/slow:100'])('%s: events reach the client as they arrive, not buffered', async (model) => {
+    const { data, times } = await readEvents(await stream(g.url, model));
+    const deltas = data.map((d, i) => [JSON.parse(d), times[i]] as const).filter(([d]) => d.type === 'content_block_delta');
+    expect(deltas.length).toBeGreaterThanOrEqual(3);
+    // Upstream events 100 ms apart: the first and last text deltas arrive well apart.
+    expect(deltas.at(-1)![1] - deltas[0][1]).toBeGreaterThanOrEqual(150);
+  });
+
   it.each(['openai/slow:200', 'anthropic/slow:200'])('%s: a client that hangs up cancels the upstream call', async (model) => {
     const before = replay.requests.length;
     const abort = new AbortController();
