@@ -278,6 +278,7 @@ describe("the gateway's own errors, in Anthropic's shape", () => {
   ])('$name', async ({ body, headers, path, status, type, message, method }) => {
     const res = method ? await fetch(`${gw.url}/v1/messages`, { headers: { 'x-api-key': GATEWAY_KEY } }) : await raw(body!, headers as Record<string, string> | undefined, path);
     expect(res.status).toBe(status);
+    expect(res.headers.get('x-request-id')).toBeTruthy();
     const json = await res.json();
     expect(json).toEqual({ type: 'error', error: { type, message: expect.stringMatching(message) } });
     expect(JSON.stringify(json)).not.toContain(UPSTREAM_KEYS.openai);
