@@ -17,12 +17,12 @@ const messages = (model: string, stream = false) => JSON.stringify({ model, max_
  */
 export async function messagesThroughput(gatewayUrl: string): Promise<Record<string, RpsResult>> {
   const whole = await compareThroughput([
-    ['chat-passthrough', gatewayUrl, chat('openai/bench')],
+    ['messages-chat-passthrough', gatewayUrl, chat('openai/bench')],
     ['messages-passthrough', gatewayUrl, messages('anthropic/bench'), '/v1/messages'],
     ['messages-translated', gatewayUrl, messages('openai/bench'), '/v1/messages'],
   ]);
   const streamed = await compareThroughput([
-    ['chat-passthrough-stream', gatewayUrl, chat('openai/sse-20-0', true)],
+    ['messages-chat-passthrough-stream', gatewayUrl, chat('openai/sse-20-0', true)],
     ['messages-passthrough-stream', gatewayUrl, messages('anthropic/sse-20-0', true), '/v1/messages'],
     ['messages-translated-stream', gatewayUrl, messages('openai/sse-20-0', true), '/v1/messages'],
   ]);
@@ -72,13 +72,13 @@ export function messagesRows(
   rpsCell: (name: string) => string,
 ) {
   if (rps['messages-passthrough']) {
-    const pass = ratio('chat-passthrough', 'messages-passthrough');
-    row({ measure: 'Node, 64 conns, req/s: /v1/messages pass-through (Anthropic-kind) vs chat pass-through', reference: rpsCell('chat-passthrough'), gateway: rpsCell('messages-passthrough'), ratio: `${f2(pass)}×`, target: '≥ 0.9×', met: pass >= 0.9 });
-    row({ measure: 'Node, 64 conns, req/s: /v1/messages translated (OpenAI-compatible) vs chat pass-through', reference: rpsCell('chat-passthrough'), gateway: rpsCell('messages-translated'), ratio: `${f2(ratio('chat-passthrough', 'messages-translated'))}×`, target: '–', met: null });
+    const pass = ratio('messages-chat-passthrough', 'messages-passthrough');
+    row({ measure: 'Node, 64 conns, req/s: /v1/messages pass-through (Anthropic-kind) vs chat pass-through', reference: rpsCell('messages-chat-passthrough'), gateway: rpsCell('messages-passthrough'), ratio: `${f2(pass)}×`, target: '≥ 0.9×', met: pass >= 0.9 });
+    row({ measure: 'Node, 64 conns, req/s: /v1/messages translated (OpenAI-compatible) vs chat pass-through', reference: rpsCell('messages-chat-passthrough'), gateway: rpsCell('messages-translated'), ratio: `${f2(ratio('messages-chat-passthrough', 'messages-translated'))}×`, target: '–', met: null });
   }
   if (rps['messages-passthrough-stream']) {
-    row({ measure: 'Node, 64 conns, streamed req/s (20 chunks): /v1/messages pass-through vs chat pass-through', reference: rpsCell('chat-passthrough-stream'), gateway: rpsCell('messages-passthrough-stream'), ratio: `${f2(ratio('chat-passthrough-stream', 'messages-passthrough-stream'))}×`, target: '–', met: null });
-    row({ measure: 'Node, 64 conns, streamed req/s (20 chunks): /v1/messages translated vs chat pass-through', reference: rpsCell('chat-passthrough-stream'), gateway: rpsCell('messages-translated-stream'), ratio: `${f2(ratio('chat-passthrough-stream', 'messages-translated-stream'))}×`, target: '–', met: null });
+    row({ measure: 'Node, 64 conns, streamed req/s (20 chunks): /v1/messages pass-through vs chat pass-through', reference: rpsCell('messages-chat-passthrough-stream'), gateway: rpsCell('messages-passthrough-stream'), ratio: `${f2(ratio('messages-chat-passthrough-stream', 'messages-passthrough-stream'))}×`, target: '–', met: null });
+    row({ measure: 'Node, 64 conns, streamed req/s (20 chunks): /v1/messages translated vs chat pass-through', reference: rpsCell('messages-chat-passthrough-stream'), gateway: rpsCell('messages-translated-stream'), ratio: `${f2(ratio('messages-chat-passthrough-stream', 'messages-translated-stream'))}×`, target: '–', met: null });
   }
   if (cost) {
     row({ measure: 'chat → Messages stream translation, µs per event (in-process)', reference: `${f2(cost.passthrough)} µs (plain stream)`, gateway: `${f2(cost.translate)} µs`, ratio: `${f1(cost.translate / cost.passthrough)}×`, target: '–', met: null });

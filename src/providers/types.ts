@@ -24,6 +24,8 @@ export interface ChatResponseContext {
   stream: boolean;
   /** The client asked for `stream_options.include_usage: true`. */
   includeUsage: boolean;
+  /** The call `chatRequest` returned for this exchange (an adapter may key per-request state on it). */
+  call?: UpstreamCall;
 }
 
 export interface TranslatedBody {
