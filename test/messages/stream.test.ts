@@ -93,6 +93,14 @@ describe('chat stream → Messages stream', () => {
     expectValidMessagesStream(events);
   });
 
+  it('turns a chunk that maps to nothing (an empty keep-alive delta) into a ping', () => {
+    const t = createMessagesStreamTranslator({ model: 'm' });
+    const chunk = (delta: object) => JSON.stringify({ id: 'x', choices: [{ index: 0, delta, finish_reason: null }] });
+    expect(parseEvents(t.event('', chunk({ role: 'assistant', content: '' }))).map((e) => e.event)).toEqual(['message_start']);
+    expect(parseEvents(t.event('', chunk({})))).toEqual([{ event: 'ping', data: { type: 'ping' } }]);
+    expect(parseEvents(t.event('', chunk({ content: 'a' }))).map((e) => e.event)).toEqual(['content_block_start', 'content_block_delta']);
+  });
+
   it('ends cleanly with [DONE] and no usage chunk (output_tokens 0, never absent)', async () => {
     const noUsage = fixture('openai-chat.sse').split('\n\n').filter((e) => !e.includes('"usage":{')).join('\n\n');
     const events = await translate(noUsage);

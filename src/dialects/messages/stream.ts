@@ -8,7 +8,8 @@
  *   chat `index` (later chunks omit the id), started once their name is known;
  * - `message_delta` (stop reason, usage) held until the usage chunk that `include_usage` brings, then
  *   `message_stop`, and nothing after it; stop reason `tool_use` whenever a tool call was emitted;
- * - an upstream keep-alive comment becomes a `ping`; an error frame becomes one `event: error`.
+ * - an upstream keep-alive (an SSE comment, or a chunk that maps to nothing) becomes a `ping`; an error frame
+ *   becomes one `event: error`.
  */
 import { sseTransform, type SseTransformOptions, type SseTranslator } from '../../sse.js';
 import { redact } from '../../upstream.js';
@@ -181,7 +182,8 @@ export function createMessagesStreamTranslator(opts: MessagesStreamOptions): Sse
         const message = typeof err.message === 'string' && err.message !== '' ? redact(err.message, opts.secrets ?? []) : 'The provider reported an error.';
         return messagesErrorFrame(message, anthropicErrorType(status));
       }
-      return chunk(c ?? {});
+      // A chunk that maps to nothing (an empty delta some upstreams send to keep the connection alive): a ping.
+      return chunk(c ?? {}) || event('ping');
     },
     comment: () => (ended ? '' : start(undefined) + event('ping')),
     // An upstream that ends after its finish chunk but without usage or [DONE] still gave a whole answer.
