@@ -155,7 +155,8 @@ describe.runIf(installed)('Claude Code CLI through the gateway', () => {
     const file = join(dir, 'note.txt');
     const toolId = kind === 'anthropic' ? 'toolu_01ReadNote' : 'call_read_note';
     mock.reply = (req): Turn => {
-      if (!hasToolResult(req)) return { text: 'Reading the note.', tools: [{ id: toolId, name: 'Read', input: { file_path: file } }] };
+      // With reasoning first: translated, it is a thinking block with an empty signature, which Claude Code must accept.
+      if (!hasToolResult(req)) return { thinking: 'The user wants the note; read it.', text: 'Reading the note.', tools: [{ id: toolId, name: 'Read', input: { file_path: file } }] };
       return { text: toolResultText(req).includes('pelican') ? 'The note says: pelican.' : 'The tool result did not arrive.' };
     };
     const run = await runClaude('What is the secret word in note.txt?', gateway().url, dir, env);
@@ -167,8 +168,13 @@ describe.runIf(installed)('Claude Code CLI through the gateway', () => {
       const messages = withResult.body.messages as any[];
       expect(messages.at(-2)).toMatchObject({ role: 'assistant', tool_calls: [{ id: toolId, type: 'function', function: { name: 'Read' } }] });
       expect(messages.at(-1)).toMatchObject({ role: 'tool', tool_call_id: toolId });
+      // The thinking block Claude Code sent back in its history is not forwarded to another model.
+      expect(JSON.stringify(messages)).not.toContain('The user wants the note');
     } else {
-      expect((withResult.body.messages as any[]).at(-1).content[0]).toMatchObject({ type: 'tool_result', tool_use_id: toolId });
+      const messages = withResult.body.messages as any[];
+      expect(messages.at(-1).content[0]).toMatchObject({ type: 'tool_result', tool_use_id: toolId });
+      // Pass-through: the signed thinking block goes back to Anthropic as Claude Code sent it.
+      expect(messages.at(-2).content).toContainEqual(expect.objectContaining({ type: 'thinking', signature: 'EqQBCkYIBxgCKkCmock' }));
     }
   }, RUN_TIMEOUT_MS + 10_000);
 });
