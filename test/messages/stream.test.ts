@@ -46,6 +46,16 @@ describe('chat stream → Messages stream', () => {
       usage: USAGE_CACHED,
     },
     {
+      name: 'parallel tool calls announced first, their arguments interleaved',
+      stream: chatStream('interleaved-parallel-tools.sse'),
+      blocks: [
+        { type: 'tool_use', id: 'call_P', name: 'get_weather', input: { location: 'Paris' } },
+        { type: 'tool_use', id: 'call_R', name: 'get_weather', input: { location: 'Rome' } },
+      ],
+      stop: 'tool_use',
+      usage: { input_tokens: 50, output_tokens: 20, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+    },
+    {
       name: 'reasoning in its own thinking block (DeepSeek)',
       stream: chatStream('deepseek-reasoning.sse'),
       blocks: [
@@ -71,6 +81,16 @@ describe('chat stream → Messages stream', () => {
     const delta = events.at(-2)!.data;
     expect(delta.delta).toEqual({ stop_reason: stop, stop_sequence: null });
     expect(delta.usage).toEqual(usage);
+  });
+
+  it('streams one-after-another tool calls live: each block starts with its first chunk', () => {
+    const t = createMessagesStreamTranslator({ model: 'm' });
+    const chunks = chatStream('openai-parallel-tools.sse').split('\n\n').filter((e) => e.startsWith('data: {'));
+    const outputs = chunks.map((c) => parseEvents(t.event('', c.slice(6))));
+    const startOf = (id: string) => outputs.findIndex((evs) => evs.some((e) => e.event === 'content_block_start' && e.data.content_block.id === id));
+    const firstChunkOf = (id: string) => chunks.findIndex((c) => c.includes(`"id":"${id}"`));
+    expect(startOf('call_A')).toBe(firstChunkOf('call_A'));
+    expect(startOf('call_B')).toBe(firstChunkOf('call_B'));
   });
 
   it('holds message_delta until the usage chunk that follows the finish chunk', () => {

@@ -25,8 +25,20 @@ interface ToolCall {
   block?: number;
   id: string;
   name: string;
-  /** Arguments that arrived before the name (the block cannot start without it). */
-  pending: string;
+  /** Every argument fragment so far, and how much of it was sent. */
+  args: string;
+  sent: number;
+}
+
+/** A call's arguments are whole: one complete JSON value (nothing yet is not whole: more may come). */
+function wholeArgs(args: string): boolean {
+  if (args.trim() === '') return false;
+  try {
+    JSON.parse(args);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export interface MessagesStreamOptions {
@@ -42,7 +54,6 @@ export function createMessagesStreamTranslator(opts: MessagesStreamOptions): Sse
   /** The next content block's index, and the open block's kind. */
   let nextBlock = 0;
   let open: 'text' | 'thinking' | 'tool' | undefined;
-  let openTool: ToolCall | undefined;
   const tools = new Map<number, ToolCall>();
   let toolUsed = false;
   let finish: unknown;
@@ -68,7 +79,6 @@ export function createMessagesStreamTranslator(opts: MessagesStreamOptions): Sse
   const close = (): string => {
     if (open === undefined) return '';
     open = undefined;
-    openTool = undefined;
     return event('content_block_stop', { index: nextBlock - 1 });
   };
 
@@ -86,8 +96,37 @@ export function createMessagesStreamTranslator(opts: MessagesStreamOptions): Sse
     return out + event('content_block_delta', { index: nextBlock - 1, delta });
   };
 
-  const argsDelta = (call: ToolCall, args: string): string =>
-    args === '' ? '' : event('content_block_delta', { index: call.block, delta: { type: 'input_json_delta', partial_json: args } });
+  /**
+   * Tool calls in the order they appeared (once named). The first not yet finished is the live one, its block
+   * open and its arguments streamed as they come; the next starts once the live one's arguments are whole. So a
+   * provider that interleaves the arguments of parallel calls still gets each block whole, in order, while the
+   * usual one-after-another stream stays live.
+   */
+  const queue: ToolCall[] = [];
+  let live: ToolCall | undefined;
+
+  const sendArgs = (call: ToolCall): string => {
+    if (call.sent === call.args.length) return '';
+    const partial = call.args.slice(call.sent);
+    call.sent = call.args.length;
+    return event('content_block_delta', { index: call.block, delta: { type: 'input_json_delta', partial_json: partial } });
+  };
+
+  const startTool = (call: ToolCall): string => {
+    const id = call.id || `toolu_${crypto.randomUUID().replace(/-/g, '')}`;
+    const out = openBlock('tool', { type: 'tool_use', id, name: call.name, input: {} });
+    call.block = nextBlock - 1;
+    live = call;
+    toolUsed = true;
+    return out + sendArgs(call);
+  };
+
+  /** Start waiting calls while nothing holds them: no live call, or a live one whose arguments are whole. */
+  const advance = (force = false): string => {
+    let out = '';
+    while (queue.length > 0 && (force || live === undefined || open !== 'tool' || wholeArgs(live.args))) out += startTool(queue.shift()!);
+    return out;
+  };
 
   /** Some upstreams omit `index`: a new id is then a new call, no id the last one. */
   let lastKey = -1;
@@ -100,37 +139,26 @@ export function createMessagesStreamTranslator(opts: MessagesStreamOptions): Sse
   const toolDelta = (tc: Json): string => {
     const index = typeof tc.index === 'number' ? tc.index : indexWithout(tc.id);
     const fn = (tc.function ?? {}) as Json;
-    const args = typeof fn.arguments === 'string' ? fn.arguments : '';
     let call = tools.get(index);
     if (!call) {
-      call = { id: '', name: '', pending: '' };
+      call = { id: '', name: '', args: '', sent: 0 };
       tools.set(index, call);
     }
     if (typeof tc.id === 'string' && tc.id !== '' && call.id === '') call.id = tc.id;
+    const named = call.name !== '';
     if (typeof fn.name === 'string' && fn.name !== '' && call.block === undefined) call.name += fn.name;
-    if (call.block === undefined) {
-      if (call.name === '') {
-        call.pending += args;
-        return '';
-      }
-      const id = call.id || `toolu_${crypto.randomUUID().replace(/-/g, '')}`;
-      let out = openBlock('tool', { type: 'tool_use', id, name: call.name, input: {} });
-      call.block = nextBlock - 1;
-      openTool = call;
-      toolUsed = true;
-      out += argsDelta(call, call.pending + args);
-      call.pending = '';
-      return out;
-    }
-    // A call whose block was closed (an upstream interleaving parallel calls) cannot be reopened: its late
-    // arguments are dropped rather than breaking the client's block bookkeeping.
-    return openTool === call ? argsDelta(call, args) : '';
+    if (typeof fn.arguments === 'string') call.args += fn.arguments;
+    if (!named && call.name !== '') queue.push(call); // a block cannot start without its name
+    const out = call === live && open === 'tool' ? sendArgs(call) : '';
+    return out + advance();
   };
 
   const end = (): string => {
+    const waiting = advance(true);
     ended = true;
     const stopReason = mapFinishReason(finish, toolUsed, stopString);
     return (
+      waiting +
       close() +
       event('message_delta', {
         delta: { stop_reason: stopReason, stop_sequence: stopReason === 'stop_sequence' ? stopString : null },
@@ -152,7 +180,7 @@ export function createMessagesStreamTranslator(opts: MessagesStreamOptions): Sse
       if (choice.finish_reason != null && finish === undefined) {
         finish = choice.finish_reason;
         stopString = choice.stop_reason;
-        out += close();
+        out += advance(true) + close();
       }
     }
     if (c.usage && typeof c.usage === 'object') usage = mapChatUsage(c.usage);
