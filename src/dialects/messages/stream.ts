@@ -5,7 +5,8 @@
  * - content blocks with dense indexes, each closed (`content_block_stop`) before the next opens;
  * - reasoning (`reasoning_content` / `reasoning`) in a `thinking` block of its own, never in a text block;
  * - `tool_use` blocks started with `input: {}` and filled by `input_json_delta`, tool calls tracked by their
- *   chat `index` (later chunks omit the id), started once their name is known;
+ *   chat `index` (later chunks omit the id), started once their name is known, one after another (interleaved
+ *   arguments of parallel calls wait their turn);
  * - `message_delta` (stop reason, usage) held until the usage chunk that `include_usage` brings, then
  *   `message_stop`, and nothing after it; stop reason `tool_use` whenever a tool call was emitted;
  * - an upstream keep-alive (an SSE comment, or a chunk that maps to nothing) becomes a `ping`; an error frame
