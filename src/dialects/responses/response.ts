@@ -3,7 +3,7 @@
  * summary, and signed thinking blocks as its `encrypted_content` when asked for, thinking.ts), then one message item (text and refusal parts; none in a tool-only turn), then one item per tool
  * call; status from `finish_reason`; usage with cached and reasoning token counts. Pure.
  */
-import { echoOf, newId, responseObject, statusOf, usageFromChat, type Echo } from './envelope.js';
+import { newId, responseObject, statusOf, usageFromChat, type Echo } from './envelope.js';
 import { callItem, reasoningItem, refusalPart, textPart } from './items.js';
 import type { ToolOrigins } from './request.js';
 import { encodeThinking } from './thinking.js';
@@ -54,5 +54,3 @@ export function toResponse(chat: Json, ctx: AnswerContext): Json {
     usage: usageFromChat(chat.usage),
   });
 }
-
-export { echoOf };
