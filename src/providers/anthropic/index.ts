@@ -26,10 +26,10 @@ export const anthropic: ProviderAdapter = {
       body: JSON.stringify(toAnthropicRequest(body, upstreamModel)),
     };
   },
-  async chatResponse(upstream, { stream, includeUsage }) {
+  async chatResponse(upstream, { stream, includeUsage, maxEventBytes }) {
     if (stream) {
       const body = upstream.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() });
-      return { body: anthropicToOpenAIStream(body, { includeUsage }), contentType: 'text/event-stream; charset=utf-8' };
+      return { body: anthropicToOpenAIStream(body, { includeUsage, maxEventBytes }), contentType: 'text/event-stream; charset=utf-8' };
     }
     const json = encoder.encode(JSON.stringify(toOpenAIResponse((await upstream.json()) as AnthropicMessage)));
     return {
