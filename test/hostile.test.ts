@@ -140,7 +140,7 @@ describe.each(RUNTIMES.filter((r) => r.name !== 'workerd'))('on $name', (runtime
       expect(result.status).toBe(200);
       const last = JSON.parse(result.events.data.at(-1)!).error;
       expect(last).toMatchObject({ type: 'upstream_error', code: 'upstream_event_too_large' });
-      expect(growth).toBeLessThan(64 * MiB);
+      expect(growth).toBeLessThan(128 * MiB);
     });
   });
 
