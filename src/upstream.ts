@@ -178,7 +178,7 @@ export async function readWhole(
   limit: number,
   providerId = 'upstream',
 ): Promise<Uint8Array<ArrayBuffer>> {
-  const { bytes, complete } = await readUpTo(response, exchange, limit);
+  const { bytes, complete } = await readUpTo(response, exchange, limit, true);
   if (!complete) {
     throw new GatewayError(502, 'upstream_error', 'upstream_answer_too_large', `Provider "${providerId}" sent an answer larger than ${limit} bytes (MINI_LLM_MAX_ANSWER_BYTES).`, null, response.status);
   }
@@ -187,15 +187,16 @@ export async function readWhole(
 
 /**
  * At most the first `limit` bytes of a body; `complete` is false when there was more (which is then not read:
- * the body is cancelled, closing the upstream connection). A declared `content-length` over the limit is not
- * read at all.
+ * the body is cancelled, closing the upstream connection). With `refuseDeclared`, a declared `content-length`
+ * over the limit is not read at all.
  */
 export async function readUpTo(
   response: Response,
   exchange: Pick<UpstreamExchange, 'watchdog' | 'reportsBodyData'>,
   limit: number,
+  refuseDeclared = false,
 ): Promise<{ bytes: Uint8Array<ArrayBuffer>; complete: boolean }> {
-  const declared = response.headers.get('content-length');
+  const declared = refuseDeclared ? response.headers.get('content-length') : null;
   if (declared !== null && Number(declared) > limit) {
     cancelBody(response);
     return { bytes: new Uint8Array(0), complete: false };
