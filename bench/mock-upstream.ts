@@ -3,6 +3,7 @@
  *
  *   POST …/chat/completions   OpenAI: tiny JSON; with "stream":true, SSE of N chunks M ms apart
  *   POST …/v1/messages        Anthropic: tiny Messages JSON; with "stream":true, Anthropic SSE of N text deltas M ms apart
+ *   POST …/embeddings         OpenAI: one embedding of D float32 values (model name `…emb-D…`, default 8)
  *
  * The stream shape comes from the model name: `…sse-N-M…` (default 20 chunks, 50 ms). OpenAI chunk i carries the
  * content `c{i} `, so a client can check that a stream arrived complete and in order.
@@ -57,6 +58,18 @@ export function anthropicEvents(n: number): string[] {
 
 const SHAPE = /sse-(\d+)-(\d+)/;
 
+/** OpenAI's embeddings answer (its layout: indented by 2) with one vector of `dims` values, built once per size. */
+const embeddingsBodies = new Map<number, Buffer>();
+function embeddingsBody(dims: number): Buffer {
+  let b = embeddingsBodies.get(dims);
+  if (!b) {
+    const embedding = Array.from({ length: dims }, (_, i) => Number((Math.sin(i + 1) / Math.sqrt(dims)).toPrecision(8)));
+    b = Buffer.from(`${JSON.stringify({ object: 'list', data: [{ object: 'embedding', index: 0, embedding }], model: 'bench', usage: { prompt_tokens: 1, total_tokens: 1 } }, null, 2)}\n`);
+    embeddingsBodies.set(dims, b);
+  }
+  return b;
+}
+
 /** `head` and content[0] at once, then content[i] every `delay` ms; `tail` goes out with the last one. */
 function stream(res: ServerResponse, head: string, content: string[], tail: string, delay: number) {
   res.writeHead(200, SSE_HEADERS);
@@ -83,6 +96,10 @@ function handle(req: IncomingMessage, res: ServerResponse, body: string) {
     const content: string[] = [];
     for (let i = 0; i < n; i++) content.push(openAIChunk(i));
     return stream(res, '', content, 'data: [DONE]\n\n', delay);
+  }
+  if (url.endsWith('/embeddings')) {
+    const answer = embeddingsBody(Number(/emb-(\d+)/.exec(body)?.[1] ?? 8));
+    return void res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(answer.length), 'x-request-id': 'req_mock' }).end(answer);
   }
   if (url.endsWith('/v1/messages')) {
     if (!isStream) return void res.writeHead(200, ANTHROPIC_JSON_HEADERS).end(ANTHROPIC_JSON);

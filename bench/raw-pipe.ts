@@ -1,11 +1,12 @@
 /**
  * Reference: a raw `node:http` pipe with a keep-alive agent, the ceiling for a Node proxy.
- * UPSTREAM_URL is the OpenAI-style base (`…/v1`); prints `raw listening on http://127.0.0.1:PORT`.
+ * UPSTREAM_URL is the OpenAI-style base (`…/v1`), UPSTREAM_PATH the endpoint under it (default `/chat/completions`);
+ * prints `raw listening on http://127.0.0.1:PORT`.
  */
 import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-const upstream = new URL(`${process.env.UPSTREAM_URL ?? 'http://127.0.0.1:1/v1'}/chat/completions`);
+const upstream = new URL(`${process.env.UPSTREAM_URL ?? 'http://127.0.0.1:1/v1'}${process.env.UPSTREAM_PATH ?? '/chat/completions'}`);
 const key = process.env.UPSTREAM_KEY ?? 'sk-bench';
 const agent = new Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 1024 });
 

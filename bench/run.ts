@@ -5,7 +5,7 @@
  *   npm run bench -- --quick    CI smoke: a few seconds per section, 100 streams instead of 1,000
  *
  * Options (parsed in lib/options.ts): --tool=wrk|autocannon, --no-build, --node-entry=PATH, --bun-entry=PATH,
- * --node-args='FLAGS', --skip=bun,worker,startup,streams.
+ * --node-args='FLAGS', --skip=bun,worker,startup,streams,embeddings.
  *
  * Every process (mock, references, gateways) is a real child on 127.0.0.1, stopped by PID at the end, also on
  * failure (lib/processes.ts). Writes bench/results.json and prints one markdown table.
@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { gzipSync } from 'node:zlib';
 import { startupTimes, translationCost } from './lib/inprocess.js';
+import { embeddingsRows, embeddingsThroughput } from './lib/embeddings.js';
 import { compareThroughput, latency1, throughput, type RpsResult } from './lib/load.js';
 import { BENCH, BUN, BUN_ENTRY, NODE_ARGS, NODE_ENTRY, NODE_ENTRY_PATH, NO_BUILD, P, QUICK, ROOT, SKIP, TMP, TOOL } from './lib/options.js';
 import { killAll, run, startProc, tsxNode } from './lib/processes.js';
@@ -81,6 +82,12 @@ async function main() {
     lat['tcp-splice'] = await latency1(`${splice.url}/openai`, tiny('bench'), P.latencyRequests);
     log(`  tcp-splice: 1 conn p50 ${f0(lat['tcp-splice'].p50)} µs, p99 ${f0(lat['tcp-splice'].p99)} µs`);
     await splice.stop();
+  }
+
+  if (!SKIP.has('embeddings')) {
+    log('embeddings: pass-through req/s beside chat pass-through (Node gateway)');
+    Object.assign(rps, await embeddingsThroughput({ gateway: gwNode.url, direct, chatBody: tiny('openai/bench'), refEnv }));
+    log(`  embeddings ${f0(rps['embeddings-passthrough'].rps)} req/s vs chat ${f0(rps['chat-passthrough'].rps)} req/s; 1536-value answer: gateway ${f0(rps['embeddings-gateway-1536'].rps)}, raw pipe ${f0(rps['embeddings-raw-pipe-1536'].rps)}, direct ${f0(rps['embeddings-direct-1536'].rps)} req/s`);
   }
 
   // ---- streaming: TTFB / TTLB over direct
@@ -183,6 +190,7 @@ async function main() {
   row({ measure: '(floors) 1 conn p50 added by: a TCP splice, no HTTP / the raw node:http pipe / naive Hono+fetch', reference: `+${f0(added('tcp-splice', 'p50'))} / +${f0(added('raw-pipe', 'p50'))} / +${f0(added('naive-node', 'p50'))} µs`, gateway: `+${f0(added('gateway-node', 'p50'))} µs`, ratio: lat['raw-pipe'] ? `${f2(added('gateway-node', 'p50') / added('raw-pipe', 'p50'))}× raw pipe` : '–', target: '–', met: null });
   row({ measure: '(floors) 1 conn p99 added by: a TCP splice, no HTTP / the raw node:http pipe / naive Hono+fetch', reference: `+${f0(added('tcp-splice', 'p99'))} / +${f0(added('raw-pipe', 'p99'))} / +${f0(added('naive-node', 'p99'))} µs`, gateway: `+${f0(added('gateway-node', 'p99'))} µs`, ratio: '–', target: '–', met: null });
   }
+  embeddingsRows(rps, r, rpsCell);
   if (haveBun && rps['gateway-bun']) {
     row({ measure: 'Bun, 64 conns, req/s — vs naive Hono+fetch (Bun)', reference: rpsCell('naive-bun'), gateway: rpsCell('gateway-bun'), ratio: `${f2(r('naive-bun', 'gateway-bun'))}×`, target: '≥ 0.9×', met: r('naive-bun', 'gateway-bun') >= 0.9 });
     row({ measure: 'Bun, 1 conn, latency p50 / p99 (added over direct)', reference: `${f0(lat.direct.p50)} / ${f0(lat.direct.p99)} µs`, gateway: `${f0(lat['gateway-bun'].p50)} / ${f0(lat['gateway-bun'].p99)} µs`, ratio: `+${f0(added('gateway-bun', 'p50'))} / +${f0(added('gateway-bun', 'p99'))} µs`, target: '–', met: null });

@@ -29,6 +29,8 @@ export interface Provider {
   /** What a user sets to enable it, for error messages. */
   readonly enableHint: string;
   readonly quirks: NonNullable<ProviderSpec['quirks']>;
+  /** Anthropic kind: `auto` adds top-level automatic prompt caching to requests with no cache_control (MINI_LLM_ANTHROPIC_CACHE). */
+  readonly anthropicCache?: 'auto' | 'off';
 }
 
 export interface ModelTarget {
@@ -279,6 +281,13 @@ export function loadConfig(env: EnvRecord): Config {
   for (const spec of BUILTIN_PROVIDERS) providers.set(spec.id, builtinProvider(env, spec));
   providers.set('custom', customProvider(env));
   extraProviders(env, providers);
+  const anthropicCache = str(env, 'MINI_LLM_ANTHROPIC_CACHE') ?? 'off';
+  if (anthropicCache !== 'auto' && anthropicCache !== 'off') {
+    throw new ConfigError('MINI_LLM_ANTHROPIC_CACHE', `must be auto or off, got ${JSON.stringify(anthropicCache)}`);
+  }
+  if (anthropicCache === 'auto') {
+    for (const [id, p] of providers) if (p.kind === 'anthropic') providers.set(id, Object.freeze({ ...p, anthropicCache }));
+  }
 
   const aliases = new Map<string, ModelTarget>();
   const wildcardMap = new Map<string, ModelTarget>();

@@ -264,7 +264,8 @@ describe('the CLI as a child process', () => {
     expect(lines).toContainEqual(expect.stringMatching(/^claude-haiku\s+anthropic\s+claude-haiku-4-5\s+not configured \(set ANTHROPIC_API_KEY\)$/));
     expect(lines).toContainEqual(expect.stringMatching(/^llama-70b\s+nebius\s+meta-llama\/Llama-3\.3-70B-Instruct\s+not configured \(set NEBIUS_API_KEY\)$/));
     expect(lines).toContainEqual(expect.stringMatching(/^my-fast\s+custom\s+fast-model\s+not configured \(set CUSTOM_PROVIDER_URL and CUSTOM_PROVIDER_KEY\)$/));
-    expect(lines).toHaveLength(1 + 8);
+    expect(lines).toContainEqual(expect.stringMatching(/^qwen3-embedding-8b-alt\s+deepinfra\s+Qwen\/Qwen3-Embedding-8B\s+not configured \(set DEEPINFRA_API_KEY\)$/));
+    expect(lines).toHaveLength(1 + 12);
     // Columns are aligned: every row's upstream model starts where the header's does.
     const col = lines[0]!.indexOf('UPSTREAM MODEL');
     for (const line of lines.slice(1)) expect(line[col - 1]).toBe(' ');
@@ -291,7 +292,11 @@ describe('the CLI as a child process', () => {
     // The mock lists only the dated snapshot of claude-haiku-4-5, which counts as present.
     expect(lines).toContainEqual(expect.stringMatching(/^claude-haiku\s+anthropic\s+claude-haiku-4-5\s+ok \(listed as claude-haiku-4-5-20251001\)$/));
     expect(lines).toContainEqual(expect.stringMatching(/^llama-70b\s+nebius\s+\S+\s+skipped \(set NEBIUS_API_KEY\)$/));
-    expect(r.stdout).toContain('7 aliases: 4 ok, 0 missing, 0 unreachable, 3 skipped');
+    // The embedding aliases are checked like the chat ones: OpenAI's list has text-embedding-3-small/-large.
+    expect(lines).toContainEqual(expect.stringMatching(/^text-embedding-3-small\s+openai\s+text-embedding-3-small\s+ok$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^text-embedding-3-large\s+openai\s+text-embedding-3-large\s+ok$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^qwen3-embedding-8b\s+nebius\s+Qwen\/Qwen3-Embedding-8B\s+skipped \(set NEBIUS_API_KEY\)$/));
+    expect(r.stdout).toContain('11 aliases: 6 ok, 0 missing, 0 unreachable, 5 skipped');
     // One models request per configured provider, with its auth.
     const asked = mock.requests.slice(before);
     expect(asked.map((q) => `${q.method} ${q.path}`).sort()).toEqual(['GET /anthropic/v1/models', 'GET /openai/v1/models']);
@@ -323,6 +328,10 @@ describe('the CLI as a child process', () => {
       'llama-70b': 'missing',
       'llama-8b': 'missing',
       'llama-70b-alt': 'ok',
+      'text-embedding-3-small': 'ok',
+      'text-embedding-3-large': 'ok',
+      'qwen3-embedding-8b': 'ok',
+      'qwen3-embedding-8b-alt': 'ok',
     });
     for (const s of SECRETS) expect(r.stdout + r.stderr).not.toContain(s);
   });

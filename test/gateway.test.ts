@@ -16,6 +16,7 @@ afterAll(async () => {
 });
 
 const last = () => mock.requests[mock.requests.length - 1];
+const EMBEDDING_ALIASES = ['text-embedding-3-small', 'text-embedding-3-large', 'qwen3-embedding-8b', 'qwen3-embedding-8b-alt'];
 
 /** The upstream headers a client may see arrived, and the others (cookies, internal headers) did not. */
 function expectUpstreamHeaders(res: Response) {
@@ -41,13 +42,13 @@ describe('routes', () => {
     expect(body.data).toContainEqual({ id: 'gpt-4o', object: 'model', created: 0, owned_by: 'openai' });
     expect(body.data).toContainEqual({ id: 'my-fast', object: 'model', created: 0, owned_by: 'custom' });
     expect(body.data.map((m: { id: string }) => m.id).sort()).toEqual(
-      ['claude-haiku', 'claude-sonnet', 'gpt-4o', 'gpt-4o-mini', 'llama-70b', 'llama-70b-alt', 'llama-8b', 'my-fast'].sort(),
+      ['claude-haiku', 'claude-sonnet', 'gpt-4o', 'gpt-4o-mini', 'llama-70b', 'llama-70b-alt', 'llama-8b', 'my-fast', ...EMBEDDING_ALIASES].sort(),
     );
   });
 
   it('lists only configured providers', async () => {
     const body = await withGateway({ ...mock.env, OPENAI_API_KEY: 'k-only-openai' }, async (only) => (await fetch(`${only.url}/v1/models`)).json());
-    expect(body.data.map((m: { id: string }) => m.id)).toEqual(['gpt-4o', 'gpt-4o-mini']);
+    expect(body.data.map((m: { id: string }) => m.id)).toEqual(['gpt-4o', 'gpt-4o-mini', 'text-embedding-3-small', 'text-embedding-3-large']);
   });
 });
 

@@ -18,10 +18,14 @@
  *   thinking:N:MS     Anthropic: after message_start, N thinking deltas MS apart (no OpenAI output), then the text
  *   echo              answer the received request (headers and body) as JSON
  *   leak              answer 401 with an error message that echoes the received key (as some providers do)
+ *
+ * `POST …/embeddings` is checked and answered like OpenAI's (mocks/embeddings-upstream.ts): a request OpenAI
+ * rejects gets its 400; otherwise the scenarios above apply, with the embeddings answer as the JSON document.
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { embeddingsAnswer } from './mocks/embeddings-upstream.js';
 
 export const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
 
@@ -99,6 +103,12 @@ export async function startMockProvider(): Promise<MockProvider> {
       res.writeHead(200, { 'content-type': 'application/json' }).end(fixture(files.models));
       return;
     }
+    const embeddings = req.method === 'POST' && /\/embeddings$/.test(req.url ?? '') ? embeddingsAnswer(body) : undefined;
+    if (embeddings && embeddings.status !== 200) {
+      res.writeHead(embeddings.status, { 'content-type': 'application/json' }).end(embeddings.text);
+      return;
+    }
+    const json = (name: string) => embeddings?.text ?? fixture(name);
     const model: string = typeof body?.model === 'string' ? body.model : '';
     const [scenario, a, b] = model.split(':');
     const anthropic = provider === 'anthropic';
@@ -109,7 +119,7 @@ export async function startMockProvider(): Promise<MockProvider> {
     if (scenario === 'hang') return; // never answer
     if (scenario === 'late') await new Promise((r) => setTimeout(r, Number(a)));
     if (scenario === 'late' && body?.stream !== true) {
-      const text = fixture(files.json);
+      const text = json(files.json);
       res.writeHead(200, { 'content-type': 'application/json', ...commonHeaders });
       const piece = Math.ceil(text.length / 10);
       for (let i = 0; i < text.length; i += piece) {
@@ -137,7 +147,7 @@ export async function startMockProvider(): Promise<MockProvider> {
       return;
     }
     if (scenario === 'die-json' || scenario === 'hang-json') {
-      const text = fixture(files.json);
+      const text = json(files.json);
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), ...commonHeaders });
       res.write(text.slice(0, 100));
       if (scenario === 'die-json') setTimeout(() => res.socket?.destroy(), 50);
@@ -145,8 +155,9 @@ export async function startMockProvider(): Promise<MockProvider> {
     }
     if (body?.stream !== true) {
       const file = anthropic && scenario === 'tool' ? 'anthropic-tool-use.json' : files.json;
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(fixture(file))), ...commonHeaders });
-      res.end(fixture(file));
+      const text = json(file);
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), ...commonHeaders });
+      res.end(text);
       return;
     }
     let events: string[];

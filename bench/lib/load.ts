@@ -21,8 +21,8 @@ export interface RpsResult {
 type Autocannon = (opts: Record<string, unknown>) => Promise<{ requests: { average: number; total: number }; duration: number; errors: number; timeouts: number; non2xx: number }>;
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
-export async function loadOnce(url: string, body: string, connections: number, seconds: number): Promise<RpsResult> {
-  const target = `${url}/v1/chat/completions`;
+export async function loadOnce(url: string, body: string, connections: number, seconds: number, path = '/v1/chat/completions'): Promise<RpsResult> {
+  const target = `${url}${path}`;
   if (TOOL === 'wrk' && WRK) {
     const script = join(TMP, 'post.lua');
     writeFileSync(script, `wrk.method = "POST"\nwrk.body = [==[${body}]==]\nwrk.headers["Content-Type"] = "application/json"\n`);
@@ -49,13 +49,13 @@ export async function throughput(url: string, body: string, connections = 64): P
  * order), each target's median kept: on a 2-core VM a figure drifts by ±15% between runs, so a reference and
  * the gateway are compared only as measured side by side.
  */
-export async function compareThroughput(targets: Array<[name: string, url: string, body: string]>, connections = 64): Promise<Record<string, RpsResult>> {
-  for (const [, url, body] of targets) await loadOnce(url, body, connections, P.warmSeconds);
+export async function compareThroughput(targets: Array<[name: string, url: string, body: string, path?: string]>, connections = 64): Promise<Record<string, RpsResult>> {
+  for (const [, url, body, path] of targets) await loadOnce(url, body, connections, P.warmSeconds, path);
   const samples = new Map<string, RpsResult[]>(targets.map(([name]) => [name, []]));
   for (let round = 0; round < P.rounds; round++) {
     for (let i = 0; i < targets.length; i++) {
-      const [name, url, body] = targets[(i + round) % targets.length];
-      samples.get(name)!.push(await loadOnce(url, body, connections, P.rpsSeconds));
+      const [name, url, body, path] = targets[(i + round) % targets.length];
+      samples.get(name)!.push(await loadOnce(url, body, connections, P.rpsSeconds, path));
     }
   }
   const out: Record<string, RpsResult> = {};

@@ -6,7 +6,9 @@
  * What the pivot carries (defined once, here; the Anthropic adapter produces and consumes the same fields):
  * - reasoning text: `message.reasoning_content` / `delta.reasoning_content` (`reasoning` accepted on input);
  * - signed thinking blocks: `message.thinking_blocks` / `delta.thinking_blocks`, Anthropic's own blocks
- *   (`{type:"thinking", thinking, signature}`, `{type:"redacted_thinking", data}`), sent back unmodified;
+ *   (`{type:"thinking", thinking, signature}`, `{type:"redacted_thinking", data}`), sent back unmodified; in
+ *   streams each finished block arrives whole, once, as `delta.thinking_blocks: [block]` at the end of that block,
+ *   while its text arrives incrementally as `delta.reasoning_content`;
  * - prompt caching: `cache_control` on content parts, messages and tools, as Anthropic spells it;
  * - usage: `prompt_tokens` counts all input (uncached + cache reads + cache writes),
  *   `prompt_tokens_details.cached_tokens` = cache reads, `prompt_tokens_details.cache_write_tokens` = cache
@@ -37,7 +39,7 @@ export function viaChat(input: PlanInput, chatBody: ChatBody, back: FromChat): P
     call,
     async translate(upstream, { stream, maxEventBytes }): Promise<TranslatedBody> {
       let chat: ReadableStream<Uint8Array> | Uint8Array<ArrayBuffer>;
-      if (chatResponse) chat = (await chatResponse(upstream, { stream, includeUsage: true, maxEventBytes })).body;
+      if (chatResponse) chat = (await chatResponse(upstream, { stream, includeUsage: true, call, maxEventBytes })).body;
       else chat = stream ? (upstream.body ?? empty()) : new Uint8Array(await upstream.arrayBuffer());
       if (stream) {
         const source = chat instanceof Uint8Array ? new Response(chat).body! : chat;

@@ -61,6 +61,12 @@ export const DEFAULT_ALIASES: Readonly<Record<string, string>> = {
   'llama-70b': 'nebius/meta-llama/Llama-3.3-70B-Instruct',
   'llama-8b': 'nebius/meta-llama/Meta-Llama-3.1-8B-Instruct',
   'llama-70b-alt': 'deepinfra/meta-llama/Llama-3.3-70B-Instruct-Turbo',
+  // Embedding models (`POST /v1/embeddings`). The Qwen3 pair is one model on two providers, so their vectors
+  // stay comparable when a client switches between them (as with llama-70b and llama-70b-alt).
+  'text-embedding-3-small': 'openai/text-embedding-3-small',
+  'text-embedding-3-large': 'openai/text-embedding-3-large',
+  'qwen3-embedding-8b': 'nebius/Qwen/Qwen3-Embedding-8B',
+  'qwen3-embedding-8b-alt': 'deepinfra/Qwen/Qwen3-Embedding-8B',
   // Wildcards (a key ending in `*` matches by prefix; `*` in the target is what it matched): any Claude or GPT
   // name a client sends (Claude Code's `claude-opus-5-5`, Codex's `gpt-5.1-codex`) reaches its own provider.
   'claude-*': 'anthropic/claude-*',

@@ -125,9 +125,21 @@ describe('toAnthropicRequest: tools and tool_choice', () => {
   const tool = (fn: Record<string, unknown>) => ({ type: 'function', function: { name: 'f', ...fn } });
   it.each<{ row: string; tools: unknown[]; out: unknown[] }>([
     {
-      row: 'parameters → input_schema, strict dropped',
-      tools: [tool({ description: 'd', parameters: { type: 'object', properties: { a: { type: 'string' } } }, strict: true })],
-      out: [{ name: 'f', description: 'd', input_schema: { type: 'object', properties: { a: { type: 'string' } } } }],
+      row: 'parameters → input_schema; strict → strict, schema made acceptable (4.6)',
+      tools: [tool({ description: 'd', parameters: { type: 'object', properties: { a: { type: 'string', minLength: 2 } } }, strict: true })],
+      out: [
+        {
+          name: 'f',
+          description: 'd',
+          input_schema: { type: 'object', properties: { a: { type: 'string', description: '{minLength: 2}' } }, additionalProperties: false },
+          strict: true,
+        },
+      ],
+    },
+    {
+      row: 'parameters → input_schema untouched without strict',
+      tools: [tool({ description: 'd', parameters: { type: 'object', properties: { a: { type: 'string', minLength: 2 } } } })],
+      out: [{ name: 'f', description: 'd', input_schema: { type: 'object', properties: { a: { type: 'string', minLength: 2 } } } }],
     },
     {
       row: 'no parameters → empty object schema',

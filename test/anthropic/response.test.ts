@@ -21,7 +21,7 @@ describe('toOpenAIResponse', () => {
           finish_reason: 'stop',
         },
       ],
-      usage: { prompt_tokens: 21, completion_tokens: 10, total_tokens: 31, prompt_tokens_details: { cached_tokens: 0 } },
+      usage: { prompt_tokens: 21, completion_tokens: 10, total_tokens: 31, prompt_tokens_details: { cached_tokens: 0, cache_write_tokens: 0 }, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
     });
   });
 
@@ -44,7 +44,7 @@ describe('toOpenAIResponse', () => {
       logprobs: null,
       finish_reason: 'tool_calls',
     });
-    expect(out.usage).toEqual({ prompt_tokens: 412, completion_tokens: 78, total_tokens: 490, prompt_tokens_details: { cached_tokens: 0 } });
+    expect(out.usage).toEqual({ prompt_tokens: 412, completion_tokens: 78, total_tokens: 490, prompt_tokens_details: { cached_tokens: 0, cache_write_tokens: 0 }, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 });
   });
 
   const base = { id: 'msg_1', model: 'claude-x', stop_reason: 'end_turn', usage: { input_tokens: 1, output_tokens: 1 } };

@@ -74,7 +74,7 @@ describe('anthropicToOpenAIStream: fixtures', () => {
         created: CREATED,
         model: 'claude-sonnet-4-6',
         choices: [],
-        usage: { prompt_tokens: 21, completion_tokens: 10, total_tokens: 31, prompt_tokens_details: { cached_tokens: 0 } },
+        usage: { prompt_tokens: 21, completion_tokens: 10, total_tokens: 31, prompt_tokens_details: { cached_tokens: 0, cache_write_tokens: 0 }, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
       },
       '[DONE]',
     ]);
@@ -307,7 +307,7 @@ describe('createStreamTranslator.event', () => {
       created: 1,
       model: 'claude-x',
       choices: [],
-      usage: { prompt_tokens: 110, completion_tokens: 50, total_tokens: 160, prompt_tokens_details: { cached_tokens: 100 } },
+      usage: { prompt_tokens: 110, completion_tokens: 50, total_tokens: 160, prompt_tokens_details: { cached_tokens: 100, cache_write_tokens: 0 }, cache_creation_input_tokens: 0, cache_read_input_tokens: 100 },
     });
     expect(t.ended).toBe(true);
   });

@@ -7,12 +7,12 @@ import type { Dialect } from '../types.js';
 
 export const chatDialect: Dialect = {
   name: 'chat',
-  plan({ body, provider, adapter, upstreamModel }) {
-    const call = adapter.chatRequest({ body, provider, upstreamModel });
+  plan({ body, provider, adapter, upstreamModel, headers }) {
+    const call = adapter.chatRequest({ body, provider, upstreamModel, clientHeaders: headers });
     const { chatResponse } = adapter;
     if (!chatResponse) return { call };
     const includeUsage = (body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
-    return { call, translate: (upstream, { stream, maxEventBytes }) => chatResponse(upstream, { stream, includeUsage, maxEventBytes }) };
+    return { call, translate: (upstream, { stream, maxEventBytes }) => chatResponse(upstream, { stream, includeUsage, call, maxEventBytes }) };
   },
   errorResponse,
   failureFrame: (message, code) => sseErrorFrame(message, 'upstream_error', code),

@@ -2,19 +2,26 @@
  * Anthropic Messages SSE → OpenAI `chat.completion.chunk` SSE (PROVIDERS.md §3e; chunk format §4).
  * `createStreamTranslator` maps one Anthropic event to the OpenAI text to emit; `anthropicToOpenAIStream`
  * runs it over a byte stream, emitting each event's output as soon as the event is complete.
+ * Thinking comes as `delta.reasoning_content` (never inside `content`), and each finished signed block as one
+ * `delta.thinking_blocks: [block]` (whole, with its signature; a client appends them in order to send back).
+ * The JSON tool of the structured-output fallback streams as `delta.content`, finishing with `stop`.
  * Web-standard APIs only (Node, Bun, Cloudflare Workers).
  * @see https://docs.claude.com/en/docs/build-with-claude/streaming
  */
 import { sseErrorFrame } from '../../errors.js';
 import { sseTransform, type SseTransformOptions, type SseTranslator } from '../../sse.js';
+import { refusalText } from './response.js';
 import { mapStopReason, type FinishReason } from './stop-reason.js';
-import { mapUsage, type AnthropicUsage } from './usage.js';
+import { JSON_TOOL_NAME } from './structured-output.js';
+import { mergeUsage, mapUsage, type AnthropicUsage } from './usage.js';
 
 export interface StreamOptions {
   /** The client sent `stream_options.include_usage: true`. */
   includeUsage: boolean;
   /** Unix seconds for every chunk's `created`; defaults to now. */
   created?: number;
+  /** Called once at `message_stop` with the turn's signed thinking blocks and its tool call ids (the thinking cache). */
+  onTurn?: (blocks: Record<string, unknown>[], toolCallIds: string[]) => void;
 }
 
 /** `ended` is true once `message_stop` or `error` was seen: the output is complete and later events are ignored. */
@@ -25,6 +32,9 @@ type Json = Record<string, any>;
 interface Delta {
   role?: 'assistant';
   content?: string;
+  refusal?: string;
+  reasoning_content?: string;
+  thinking_blocks?: Json[];
   tool_calls?: Json[];
 }
 
@@ -38,36 +48,49 @@ export function createStreamTranslator(opts: StreamOptions): StreamTranslator {
   let usage: AnthropicUsage = {};
   /** Anthropic content-block index → OpenAI tool_calls index (ordinal among tool_use blocks). */
   const toolIndex = new Map<number, number>();
+  /** Content-block indexes of the JSON tool (structured-output fallback): its input is the answer's text. */
+  const jsonBlocks = new Set<number>();
+  /** Thinking blocks being received, by content-block index. */
+  const thinking = new Map<number, { thinking: string; signature: string }>();
+  const signedBlocks: Json[] = [];
+  const toolCallIds: string[] = [];
 
-  const chunk = (delta: Delta, finish: FinishReason | null = null) =>
+  const chunk = (delta: Delta, finish: FinishReason | null = null, extra?: Json) =>
     frame({
       id,
       object: 'chat.completion.chunk',
       created,
       model,
-      choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+      choices: [{ index: 0, delta, logprobs: null, finish_reason: finish, ...extra }],
       ...(opts.includeUsage ? { usage: null } : {}),
     });
-
-  const rememberUsage = (u: unknown) => {
-    if (typeof u !== 'object' || u === null) return;
-    for (const [k, v] of Object.entries(u)) {
-      if (typeof v === 'number') (usage as Record<string, number>)[k] = v;
-    }
-  };
 
   const handle = (name: string, ev: Json): string => {
     switch (name) {
       case 'message_start':
         id = String(ev.message?.id ?? '');
         model = String(ev.message?.model ?? '');
-        rememberUsage(ev.message?.usage);
+        mergeUsage(usage, ev.message?.usage);
         return chunk({ role: 'assistant', content: '' });
       case 'content_block_start': {
         const block = ev.content_block;
+        if (block?.type === 'thinking') {
+          thinking.set(ev.index, { thinking: typeof block.thinking === 'string' ? block.thinking : '', signature: typeof block.signature === 'string' ? block.signature : '' });
+          return typeof block.thinking === 'string' && block.thinking !== '' ? chunk({ reasoning_content: block.thinking }) : '';
+        }
+        if (block?.type === 'redacted_thinking' && typeof block.data === 'string') {
+          const redacted = { type: 'redacted_thinking', data: block.data };
+          signedBlocks.push(redacted);
+          return chunk({ thinking_blocks: [redacted] });
+        }
         if (block?.type !== 'tool_use') return '';
+        if (block.name === JSON_TOOL_NAME) {
+          jsonBlocks.add(ev.index);
+          return '';
+        }
         const k = toolIndex.size;
         toolIndex.set(ev.index, k);
+        toolCallIds.push(String(block.id ?? ''));
         return chunk({
           tool_calls: [{ index: k, id: block.id, type: 'function', function: { name: block.name, arguments: '' } }],
         });
@@ -76,17 +99,41 @@ export function createStreamTranslator(opts: StreamOptions): StreamTranslator {
         const d = ev.delta;
         if (d?.type === 'text_delta' && typeof d.text === 'string' && d.text !== '') return chunk({ content: d.text });
         if (d?.type === 'input_json_delta' && typeof d.partial_json === 'string' && d.partial_json !== '') {
+          if (jsonBlocks.has(ev.index)) return chunk({ content: d.partial_json });
           const k = toolIndex.get(ev.index);
           if (k === undefined) return '';
           return chunk({ tool_calls: [{ index: k, function: { arguments: d.partial_json } }] });
         }
-        return ''; // thinking_delta, signature_delta, citations_delta: dropped
+        const t = thinking.get(ev.index);
+        if (t && d?.type === 'thinking_delta' && typeof d.thinking === 'string' && d.thinking !== '') {
+          t.thinking += d.thinking;
+          return chunk({ reasoning_content: d.thinking });
+        }
+        if (t && d?.type === 'signature_delta' && typeof d.signature === 'string') t.signature += d.signature;
+        return ''; // citations_delta and unknown deltas: dropped
       }
-      case 'message_delta':
-        rememberUsage(ev.usage); // output_tokens is cumulative; input/cache counts may be repeated
-        return chunk({}, mapStopReason(ev.delta?.stop_reason));
+      case 'content_block_stop': {
+        const t = thinking.get(ev.index);
+        if (!t) return '';
+        thinking.delete(ev.index);
+        if (t.signature === '') return '';
+        const signed = { type: 'thinking', thinking: t.thinking, signature: t.signature };
+        signedBlocks.push(signed);
+        return chunk({ thinking_blocks: [signed] });
+      }
+      case 'message_delta': {
+        mergeUsage(usage, ev.usage); // output_tokens is cumulative; input/cache counts may be repeated
+        const reason = ev.delta?.stop_reason;
+        let finish = mapStopReason(reason);
+        if (finish === 'tool_calls' && jsonBlocks.size > 0 && toolIndex.size === 0) finish = 'stop';
+        const details = ev.delta?.stop_details ?? ev.stop_details;
+        const extra = details ? { stop_details: details } : undefined;
+        const refusal = reason === 'refusal' ? chunk({ refusal: refusalText(details, '') }) : '';
+        return refusal + chunk({}, finish, extra);
+      }
       case 'message_stop':
         ended = true;
+        if (opts.onTurn && signedBlocks.length > 0 && toolCallIds.length > 0) opts.onTurn(signedBlocks, toolCallIds);
         return (
           (opts.includeUsage ? frame({ id, object: 'chat.completion.chunk', created, model, choices: [], usage: mapUsage(usage) }) : '') +
           'data: [DONE]\n\n'
@@ -100,7 +147,7 @@ export function createStreamTranslator(opts: StreamOptions): StreamTranslator {
         return sseErrorFrame(message, type, null);
       }
       default:
-        return ''; // content_block_stop and unknown (future) events
+        return ''; // unknown (future) events
     }
   };
 

@@ -1,0 +1,47 @@
+/**
+ * Signed thinking blocks on the chat side (the pivot's `thinking_blocks`, dialects/pivot.ts): Anthropic's own
+ * blocks, `{type:"thinking", thinking, signature}` (signature-only blocks have `thinking: ""`) and
+ * `{type:"redacted_thinking", data}`, sent back by the client unmodified. Also read back: OpenRouter's
+ * `reasoning_details` and thinking parts in an assistant message's content (ANTHROPIC-FIDELITY.md §3.2).
+ */
+type Json = Record<string, unknown>;
+
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** One block as Anthropic needs it back (only its own fields, unmodified), or undefined when it cannot be replayed. */
+export function anthropicThinkingBlock(b: unknown): Json | undefined {
+  if (!isObject(b)) return undefined;
+  if (b.type === 'thinking' && typeof b.signature === 'string' && b.signature !== '') {
+    return { type: 'thinking', thinking: typeof b.thinking === 'string' ? b.thinking : '', signature: b.signature };
+  }
+  if (b.type === 'redacted_thinking' && typeof b.data === 'string') return { type: 'redacted_thinking', data: b.data };
+  return undefined;
+}
+
+/** OpenRouter's `reasoning_details` entry → Anthropic block (unsigned text cannot be replayed and is skipped). */
+function fromReasoningDetail(d: unknown): Json | undefined {
+  if (!isObject(d)) return undefined;
+  if (d.type === 'reasoning.text' && typeof d.signature === 'string' && d.signature !== '') {
+    return { type: 'thinking', thinking: typeof d.text === 'string' ? d.text : '', signature: d.signature };
+  }
+  if (d.type === 'reasoning.encrypted' && typeof d.data === 'string') return { type: 'redacted_thinking', data: d.data };
+  return undefined;
+}
+
+const present = (list: (Json | undefined)[]): Json[] => list.filter((b): b is Json => b !== undefined);
+
+/** The signed blocks an assistant message carries: `thinking_blocks`, else `reasoning_details`, else thinking content parts. */
+export function clientThinkingBlocks(msg: Json): Json[] {
+  if (Array.isArray(msg.thinking_blocks)) {
+    const blocks = present(msg.thinking_blocks.map(anthropicThinkingBlock));
+    if (blocks.length > 0) return blocks;
+  }
+  if (Array.isArray(msg.reasoning_details)) {
+    const blocks = present(msg.reasoning_details.map(fromReasoningDetail));
+    if (blocks.length > 0) return blocks;
+  }
+  if (Array.isArray(msg.content)) return present(msg.content.map(anthropicThinkingBlock));
+  return [];
+}
+
+export const isThinkingBlock = (b: unknown): boolean => isObject(b) && (b.type === 'thinking' || b.type === 'redacted_thinking');

@@ -1,0 +1,149 @@
+/**
+ * Signed thinking blocks of recent tool-call turns, kept so that a client that drops unknown fields (LangChain,
+ * `@ai-sdk/openai-compatible`) can still continue a tool conversation with thinking on (ANTHROPIC-FIDELITY.md
+ * §3.3, §3.4). Keyed by `tool_call_id` within a scope: the caller's gateway key (hashed; the key itself is never
+ * stored) and the provider, so one tenant's reasoning never enters another's request. Bounded by entries and
+ * bytes, least recently used out first. In memory, per process (per isolate on Workers): best effort; a miss
+ * means the request is sent with thinking off, never that it fails.
+ */
+import { presentedKey } from '../../auth.js';
+
+export type ThinkingBlock = Record<string, unknown>;
+
+export interface ThinkingCacheLimits {
+  maxEntries: number;
+  maxBytes: number;
+}
+
+export const DEFAULT_THINKING_CACHE_LIMITS: ThinkingCacheLimits = { maxEntries: 2000, maxBytes: 16 * 1024 * 1024 };
+
+interface Entry {
+  blocks: ThinkingBlock[];
+  bytes: number;
+}
+
+export class ThinkingCache {
+  private readonly entries = new Map<string, Entry>();
+  private total = 0;
+
+  constructor(readonly limits: ThinkingCacheLimits = DEFAULT_THINKING_CACHE_LIMITS) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get bytes(): number {
+    return this.total;
+  }
+
+  /** Remember one turn's blocks under each of its tool call ids. */
+  put(scope: string, toolCallIds: readonly string[], blocks: readonly ThinkingBlock[]): void {
+    if (blocks.length === 0) return;
+    const bytes = JSON.stringify(blocks).length * 2;
+    if (bytes > this.limits.maxBytes) return;
+    for (const id of toolCallIds) {
+      if (id === '') continue;
+      const key = `${scope}\u0000${id}`;
+      this.remove(key);
+      this.entries.set(key, { blocks: [...blocks], bytes });
+      this.total += bytes;
+    }
+    while (this.entries.size > this.limits.maxEntries || this.total > this.limits.maxBytes) {
+      const oldest = this.entries.keys().next().value as string;
+      this.remove(oldest);
+    }
+  }
+
+  /** The blocks of the turn that made this tool call, in this scope. */
+  get(scope: string, toolCallId: string): ThinkingBlock[] | undefined {
+    const key = `${scope}\u0000${toolCallId}`;
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    this.entries.delete(key); // most recently used last
+    this.entries.set(key, entry);
+    return [...entry.blocks];
+  }
+
+  clear(): void {
+    this.entries.clear();
+    this.total = 0;
+  }
+
+  private remove(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.entries.delete(key);
+    this.total -= entry.bytes;
+  }
+}
+
+/** The one cache of this process (isolate). */
+export const thinkingCache = new ThinkingCache();
+
+/** The cache scope of a request: provider id + SHA-256 of the presented gateway key ('' when none). */
+export function thinkingScope(providerId: string, headers: Headers | undefined): string {
+  const key = headers ? presentedKey(headers) : undefined;
+  return `${providerId}:${key === undefined ? '' : sha256Hex(key)}`;
+}
+
+/** The same, computed on first use only: most requests never touch the cache. */
+export function lazyThinkingScope(providerId: string, headers: Headers | undefined): () => string {
+  let scope: string | undefined;
+  return () => (scope ??= thinkingScope(providerId, headers));
+}
+
+// A small synchronous SHA-256 (FIPS 180-4): the request mapper is synchronous, and Web Crypto's digest is not.
+const K = new Uint32Array([
+  0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
+  0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+  0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13,
+  0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+  0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208,
+  0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+]);
+
+const W = new Uint32Array(64);
+const rotr = (x: number, n: number) => (x >>> n) | (x << (32 - n));
+
+export function sha256Hex(text: string): string {
+  const data = new TextEncoder().encode(text);
+  const padded = new Uint8Array(((data.length + 9 + 63) >> 6) << 6);
+  padded.set(data);
+  padded[data.length] = 0x80;
+  const view = new DataView(padded.buffer);
+  view.setUint32(padded.length - 8, Math.floor((data.length * 8) / 2 ** 32));
+  view.setUint32(padded.length - 4, (data.length * 8) >>> 0);
+  const h = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
+  for (let off = 0; off < padded.length; off += 64) {
+    for (let i = 0; i < 16; i++) W[i] = view.getUint32(off + i * 4);
+    for (let i = 16; i < 64; i++) {
+      const x = W[i - 15];
+      const y = W[i - 2];
+      W[i] = W[i - 16] + (rotr(x, 7) ^ rotr(x, 18) ^ (x >>> 3)) + W[i - 7] + (rotr(y, 17) ^ rotr(y, 19) ^ (y >>> 10));
+    }
+    let a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], k = h[7];
+    for (let i = 0; i < 64; i++) {
+      const t1 = (k + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + K[i] + W[i]) >>> 0;
+      const t2 = ((rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c))) >>> 0;
+      k = g;
+      g = f;
+      f = e;
+      e = (d + t1) >>> 0;
+      d = c;
+      c = b;
+      b = a;
+      a = (t1 + t2) >>> 0;
+    }
+    h[0] = (h[0] + a) >>> 0;
+    h[1] = (h[1] + b) >>> 0;
+    h[2] = (h[2] + c) >>> 0;
+    h[3] = (h[3] + d) >>> 0;
+    h[4] = (h[4] + e) >>> 0;
+    h[5] = (h[5] + f) >>> 0;
+    h[6] = (h[6] + g) >>> 0;
+    h[7] = (h[7] + k) >>> 0;
+  }
+  let hex = '';
+  for (const x of h) hex += x.toString(16).padStart(8, '0');
+  return hex;
+}
