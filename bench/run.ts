@@ -5,7 +5,7 @@
  *   npm run bench -- --quick    CI smoke: a few seconds per section, 100 streams instead of 1,000
  *
  * Options (parsed in lib/options.ts): --tool=wrk|autocannon, --no-build, --node-entry=PATH, --bun-entry=PATH,
- * --node-args='FLAGS', --skip=bun,worker,startup,streams,embeddings.
+ * --node-args='FLAGS', --skip=bun,worker,startup,streams,embeddings,messages.
  *
  * Every process (mock, references, gateways) is a real child on 127.0.0.1, stopped by PID at the end, also on
  * failure (lib/processes.ts). Writes bench/results.json and prints one markdown table.
@@ -23,6 +23,7 @@ import { killAll, run, startProc, tsxNode } from './lib/processes.js';
 import { errNote, f0, f1, f2, kb, log, mb, raw, row, rows, table } from './lib/report.js';
 import { median } from './lib/stats.js';
 import { manyStreams, streaming } from './lib/streams.js';
+import { messagesRows, messagesThroughput, messagesTranslationCost } from './lib/messages.js';
 
 async function main() {
   const t0 = performance.now();
@@ -90,6 +91,12 @@ async function main() {
     log(`  embeddings ${f0(rps['embeddings-passthrough'].rps)} req/s vs chat ${f0(rps['chat-passthrough'].rps)} req/s; 1536-value answer: gateway ${f0(rps['embeddings-gateway-1536'].rps)}, raw pipe ${f0(rps['embeddings-raw-pipe-1536'].rps)}, direct ${f0(rps['embeddings-direct-1536'].rps)} req/s`);
   }
 
+  // ---- /v1/messages: pass-through and translated beside chat pass-through (lib/messages.ts)
+  if (!SKIP.has('messages')) {
+    log('/v1/messages: pass-through and translated vs chat pass-through, 64 conns');
+    Object.assign(rps, await messagesThroughput(gwNode.url));
+  }
+
   // ---- streaming: TTFB / TTLB over direct
   let streams: Record<string, Awaited<ReturnType<typeof streaming>>> = {};
   if (!SKIP.has('streams')) {
@@ -142,6 +149,8 @@ async function main() {
   log('anthropic translation: µs per event');
   const tr = await translationCost(P.translateEvents);
   raw.translation_us_per_event = tr;
+  const messagesCost = SKIP.has('messages') ? undefined : await messagesTranslationCost(P.translateEvents);
+  raw.messages_translation_us_per_event = messagesCost;
 
   // ---- start-up
   const startup: Record<string, number> = {};
@@ -211,6 +220,7 @@ async function main() {
     row({ measure: `Node, ${many.count} streams: RSS per open stream (reference: raw node:http pipe)`, reference: `${kb(manyRef?.perStream)} (${manyRef?.ok} ok)`, gateway: kb(many.perStream), ratio: manyRef?.perStream ? `${f1(many.perStream! / manyRef.perStream)}×` : '–', target: '≤ 64 KB / stream', met: many.perStream === undefined ? null : many.perStream <= 64 * 1024 });
   }
   row({ measure: 'Anthropic → OpenAI translation, µs per event (in-process)', reference: `${f2(tr.passthrough)} µs (plain stream)`, gateway: `${f2(tr.translate)} µs`, ratio: `${f1(tr.translate / tr.passthrough)}×`, target: '–', met: null });
+  messagesRows(rps, messagesCost, r, rpsCell);
   if (rps['stream-anthropic']) {
     row({ measure: 'Node, streaming req/s, 64 conns: Anthropic translated vs OpenAI pass-through (20 chunks)', reference: rpsCell('stream-openai'), gateway: rpsCell('stream-anthropic'), ratio: `${f2(r('stream-openai', 'stream-anthropic'))}×`, target: '–', met: null });
   }

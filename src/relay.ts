@@ -68,7 +68,9 @@ export async function relay(c: Context<GatewayEnv>, dialect: Dialect, deps: Rela
   log.alias = resolved.alias;
   log.provider = provider.id;
   log.stream = body.stream === true;
-  const plan = dialect.plan({ body, provider, adapter: adapterFor(provider.kind), upstreamModel: resolved.upstreamModel, headers: c.req.raw.headers });
+  const planned = dialect.plan({ body, provider, adapter: adapterFor(provider.kind), upstreamModel: resolved.upstreamModel, headers: c.req.raw.headers });
+  if ('local' in planned) return localAnswer(log, started, provider.id, planned.local);
+  const plan = planned;
   const { call } = plan;
   call.headers['x-request-id'] = log.request_id;
 
@@ -79,7 +81,13 @@ export async function relay(c: Context<GatewayEnv>, dialect: Dialect, deps: Rela
     providerId: provider.id,
     secrets: config.secrets,
     maxErrorBytes: config.maxErrorBytes,
+  }).catch((err: unknown) => {
+    const recovered = err instanceof GatewayError ? plan.recover?.(err) : undefined;
+    if (recovered === undefined) throw err;
+    log.upstream_status = (err as GatewayError).upstreamStatus;
+    return { recovered };
   });
+  if ('recovered' in exchange) return localAnswer(log, started, provider.id, exchange.recovered);
   const { response } = exchange;
   log.upstream_status = response.status;
   const headers = responseHeaders(response.headers, log.request_id, provider.id, config.secrets);
@@ -133,6 +141,15 @@ export async function relay(c: Context<GatewayEnv>, dialect: Dialect, deps: Rela
   const guard = streamed(c, deps, log, started, failureFrame);
   if (translatedStream && config.secrets.length > 0) guard.map = (chunk) => redactBytes(chunk as Uint8Array<ArrayBuffer>, config.secrets);
   return new Response(guardBody(answer, exchange, guard), { status: response.status, headers });
+}
+
+/** An answer the dialect computed without the upstream. */
+function localAnswer(log: RequestLog, started: number, providerId: string, answer: unknown): Response {
+  const bytes = new TextEncoder().encode(JSON.stringify(answer));
+  log.outcome = 'ok';
+  log.bytes = bytes.byteLength;
+  log.ttfb_ms = Date.now() - started;
+  return new Response(bytes, { status: 200, headers: { 'content-type': 'application/json', 'x-mini-llm-provider': providerId } });
 }
 
 /** A stream: passed on chunk by chunk, and logged when it ends. */

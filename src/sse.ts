@@ -11,6 +11,8 @@ import { StreamLimitError } from './errors.js';
 export interface SseTranslator {
   /** The text to emit for one complete upstream event (`name` is '' when the event has no `event:` line). */
   event(name: string, data: string): string;
+  /** The text to emit for an upstream SSE comment (`: keep-alive`); absent: comments are dropped. */
+  comment?(text: string): string;
   /** True once the output is complete: later upstream events are ignored and the stream closes. */
   readonly ended: boolean;
   /** The upstream's end event, named in the error when the body ends without it (e.g. `message_stop`). */
@@ -93,6 +95,12 @@ export function sseTransform(body: ReadableStream<Uint8Array>, translator: SseTr
       const out = translator.event(e.event ?? '', e.data);
       if (out !== '') pending.push(out);
     },
+    onComment: translator.comment
+      ? (text) => {
+          const out = translator.comment!(text);
+          if (out !== '') pending.push(out);
+        }
+      : undefined,
   });
   const feed = (text: string) => {
     // Feed line by line bounded pieces, so an event that never ends is caught before it is buffered whole.

@@ -27,6 +27,14 @@ export interface TranslateContext {
   maxEventBytes?: number;
 }
 
+/**
+ * An answer the gateway computes itself, with no upstream call (a local estimate such as
+ * `/v1/messages/count_tokens` for a provider without that endpoint): sent as JSON with status 200.
+ */
+export interface LocalPlan {
+  local: unknown;
+}
+
 export interface Plan {
   call: UpstreamCall;
   /**
@@ -36,6 +44,11 @@ export interface Plan {
   translate?(upstream: Response, ctx: TranslateContext): Promise<TranslatedBody> | TranslatedBody;
   /** The event that ends a stream of this request that failed after it began; defaults to the dialect's. */
   failureFrame?: FailureFrame;
+  /**
+   * An answer to give instead of an upstream error (undefined: the error stands). count_tokens uses it for a
+   * local estimate when an Anthropic-compatible provider has no such endpoint.
+   */
+  recover?(err: GatewayError): unknown;
 }
 
 /** The SSE text that tells a client its stream failed after it began (`code`: the gateway's, e.g. upstream_timeout). */
@@ -45,7 +58,7 @@ export interface Dialect {
   /** The route's name in the request log (`route`). */
   readonly name: string;
   /** Plan the upstream exchange; throws GatewayError (4xx) for a request it cannot serve. */
-  plan(input: PlanInput): Plan;
+  plan(input: PlanInput): Plan | LocalPlan;
   /** A gateway error in this route's shape. */
   errorResponse(err: GatewayError, headers?: Record<string, string>): Response;
   /** A mid-stream failure in this route's shape. */

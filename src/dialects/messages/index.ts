@@ -1,0 +1,76 @@
+/**
+ * `POST /v1/messages` and `POST /v1/messages/count_tokens`: Anthropic's Messages API in, for every provider
+ * (DIALECTS.md). To an Anthropic-kind provider, pass-through: the client's body with only `model` replaced, its
+ * `anthropic-version` and `anthropic-beta` headers, the provider's key instead of the client's credentials, and
+ * the answer's bytes back unchanged. To an OpenAI-compatible provider, translated through the chat pivot
+ * (request.ts, response.ts, stream.ts); count_tokens is then a local estimate (count-tokens.ts).
+ */
+import type { Provider } from '../../config.js';
+import { GatewayError } from '../../errors.js';
+import { ANTHROPIC_VERSION } from '../../providers/anthropic/index.js';
+import { redact } from '../../upstream.js';
+import { authHeaders, type ChatBody, type UpstreamCall } from '../../providers/types.js';
+import { viaChat } from '../pivot.js';
+import type { Dialect } from '../types.js';
+import { estimateInputTokens } from './count-tokens.js';
+import { messagesErrorResponse, messagesFailureFrame } from './errors.js';
+import { messagesToChat } from './request.js';
+import { chatToMessage } from './response.js';
+import { chatToMessagesStream } from './stream.js';
+
+/** The client's body to an Anthropic-kind provider: `model` replaced, its version and beta headers forwarded. */
+function passThrough(url: string, body: ChatBody, provider: Provider, upstreamModel: string, headers: Headers): UpstreamCall {
+  const out: Record<string, string> = {
+    'content-type': 'application/json',
+    accept: body.stream === true ? 'text/event-stream' : 'application/json',
+    'anthropic-version': headers.get('anthropic-version') ?? ANTHROPIC_VERSION,
+    ...authHeaders(provider),
+  };
+  const beta = headers.get('anthropic-beta');
+  if (beta !== null) out['anthropic-beta'] = beta;
+  return { url, headers: out, body: JSON.stringify({ ...body, model: upstreamModel }) };
+}
+
+/** A 200 whose body is an error (some OpenAI-compatible servers answer so): the error, not an empty message. */
+function failedIfError(chat: Record<string, unknown>, provider: Provider): Record<string, unknown> {
+  if (chat.error === undefined || Array.isArray(chat.choices)) return chat;
+  const e = (typeof chat.error === 'object' && chat.error !== null ? chat.error : { message: chat.error }) as Record<string, unknown>;
+  const status = typeof e.code === 'number' && e.code >= 400 && e.code < 600 ? e.code : 502;
+  const message = typeof e.message === 'string' && e.message !== '' ? redact(e.message, provider.apiKey ? [provider.apiKey] : []) : `Provider "${provider.id}" answered with an error.`;
+  throw new GatewayError(status, 'upstream_error', null, message, null, 200);
+}
+
+export const messagesDialect: Dialect = {
+  name: 'messages',
+  plan(input) {
+    const { body, provider, upstreamModel, headers } = input;
+    if (provider.kind === 'anthropic') return { call: passThrough(provider.chatUrl, body, provider, upstreamModel, headers) };
+    const model = body.model as string;
+    // OpenAI's own API rejects `max_tokens` for its reasoning models; other servers know only `max_tokens`.
+    const chat = messagesToChat(body, upstreamModel, { maxCompletionTokens: provider.id === 'openai' });
+    return viaChat(input, chat, {
+      stream: (s) => chatToMessagesStream(s, { model, secrets: provider.apiKey ? [provider.apiKey] : [] }),
+      whole: (c) => chatToMessage(failedIfError(c, provider), model),
+    });
+  },
+  errorResponse: messagesErrorResponse,
+  failureFrame: messagesFailureFrame,
+};
+
+/** Upstream statuses that mean "no such endpoint". */
+const NO_ENDPOINT = new Set([404, 405, 501]);
+
+export const countTokensDialect: Dialect = {
+  name: 'messages.count_tokens',
+  plan({ body, provider, upstreamModel, headers }) {
+    const local = () => ({ input_tokens: estimateInputTokens(body) });
+    if (provider.kind !== 'anthropic') return { local: local() };
+    return {
+      call: passThrough(provider.countTokensUrl, body, provider, upstreamModel, headers),
+      // An Anthropic-compatible provider without count_tokens (several third-party ones): the estimate, never a 404.
+      recover: (err) => (NO_ENDPOINT.has(err.upstreamStatus ?? 0) ? local() : undefined),
+    };
+  },
+  errorResponse: messagesErrorResponse,
+  failureFrame: messagesFailureFrame,
+};

@@ -1,0 +1,103 @@
+/**
+ * OpenAI `chat.completion` → Anthropic `Message` (ENDPOINTS.md §3.2), plus the two mappings the stream shares:
+ * finish reason → stop reason, and chat usage → Anthropic usage (pivot fields: `dialects/pivot.ts`).
+ */
+
+type Json = Record<string, any>;
+
+export type StopReason = 'end_turn' | 'max_tokens' | 'stop_sequence' | 'tool_use' | 'refusal' | 'pause_turn';
+
+/**
+ * A chat `finish_reason` → Anthropic's `stop_reason`. `toolUsed`: a tool_use block was emitted, which makes it
+ * `tool_use` whatever the upstream said (several upstreams send `stop` with tool calls; Claude Code would then
+ * not run them). `stopString`: the matched stop string some servers (vLLM) report as `stop_reason`.
+ */
+export function mapFinishReason(finish: unknown, toolUsed: boolean, stopString?: unknown): StopReason {
+  if (toolUsed) return 'tool_use';
+  switch (finish) {
+    case 'length':
+      return 'max_tokens';
+    case 'tool_calls':
+    case 'function_call':
+      return 'tool_use';
+    case 'content_filter':
+      return 'refusal';
+    default:
+      return typeof stopString === 'string' && stopString !== '' ? 'stop_sequence' : 'end_turn';
+  }
+}
+
+export interface AnthropicUsage {
+  input_tokens: number;
+  output_tokens: number;
+  cache_creation_input_tokens: number;
+  cache_read_input_tokens: number;
+}
+
+const n = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : 0);
+
+/** Chat usage → Anthropic usage: `input_tokens` counts only the uncached input, cache reads and writes apart. */
+export function mapChatUsage(u: unknown): AnthropicUsage {
+  const usage = (u ?? {}) as Json;
+  const details = (usage.prompt_tokens_details ?? {}) as Json;
+  const cacheRead = n(details.cached_tokens);
+  const cacheWrite = n(details.cache_write_tokens);
+  return {
+    input_tokens: Math.max(0, n(usage.prompt_tokens) - cacheRead - cacheWrite),
+    output_tokens: n(usage.completion_tokens),
+    cache_creation_input_tokens: cacheWrite,
+    cache_read_input_tokens: cacheRead,
+  };
+}
+
+/** A tool call's arguments (a JSON string) → the object `tool_use.input` must be. */
+export function parseToolInput(args: unknown): Json {
+  if (typeof args !== 'string' || args.trim() === '') return {};
+  try {
+    const parsed = JSON.parse(args) as unknown;
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Json) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Anthropic ids start with `msg_`; a chat id becomes one. */
+export const messageId = (chatId: unknown) => {
+  const id = typeof chatId === 'string' && chatId !== '' ? chatId : crypto.randomUUID().replace(/-/g, '');
+  return id.startsWith('msg_') ? id : `msg_${id}`;
+};
+
+/** A whole chat answer → a Message. `model`: the name the client asked for (what Anthropic echoes back). */
+export function chatToMessage(chat: Json, model: string): Json {
+  const choice = (Array.isArray(chat.choices) ? chat.choices[0] : undefined) ?? {};
+  const message = (choice.message ?? {}) as Json;
+  const content: Json[] = [];
+  if (Array.isArray(message.thinking_blocks) && message.thinking_blocks.length > 0) content.push(...message.thinking_blocks);
+  else {
+    const reasoning = message.reasoning_content ?? message.reasoning;
+    if (typeof reasoning === 'string' && reasoning !== '') content.push({ type: 'thinking', thinking: reasoning, signature: '' });
+  }
+  const text = typeof message.content === 'string' ? message.content : typeof message.refusal === 'string' ? message.refusal : '';
+  if (text !== '') content.push({ type: 'text', text });
+  const calls = Array.isArray(message.tool_calls) ? message.tool_calls : [];
+  for (const call of calls) {
+    content.push({
+      type: 'tool_use',
+      id: typeof call?.id === 'string' && call.id !== '' ? call.id : `toolu_${crypto.randomUUID().replace(/-/g, '')}`,
+      name: String(call?.function?.name ?? ''),
+      input: parseToolInput(call?.function?.arguments),
+    });
+  }
+  const refused = message.content == null && typeof message.refusal === 'string';
+  const stopReason = refused ? 'refusal' : mapFinishReason(choice.finish_reason, calls.length > 0, choice.stop_reason);
+  return {
+    id: messageId(chat.id),
+    type: 'message',
+    role: 'assistant',
+    model,
+    content,
+    stop_reason: stopReason,
+    stop_sequence: stopReason === 'stop_sequence' ? choice.stop_reason : null,
+    usage: mapChatUsage(chat.usage),
+  };
+}

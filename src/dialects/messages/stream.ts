@@ -1,0 +1,226 @@
+/**
+ * OpenAI chat SSE → Anthropic Messages SSE (ENDPOINTS.md §3.3), one upstream chunk at a time. What Anthropic
+ * clients enforce, and this keeps:
+ * - exactly one `message_start`, first; `type` inside every event's data;
+ * - content blocks with dense indexes, each closed (`content_block_stop`) before the next opens;
+ * - reasoning (`reasoning_content` / `reasoning`) in a `thinking` block of its own, never in a text block;
+ * - `tool_use` blocks started with `input: {}` and filled by `input_json_delta`, tool calls tracked by their
+ *   chat `index` (later chunks omit the id), started once their name is known, one after another (interleaved
+ *   arguments of parallel calls wait their turn);
+ * - `message_delta` (stop reason, usage) held until the usage chunk that `include_usage` brings, then
+ *   `message_stop`, and nothing after it; stop reason `tool_use` whenever a tool call was emitted;
+ * - an upstream keep-alive (an SSE comment, or a chunk that maps to nothing) becomes a `ping`; an error frame
+ *   becomes one `event: error`.
+ */
+import { sseTransform, type SseTransformOptions, type SseTranslator } from '../../sse.js';
+import { redact } from '../../upstream.js';
+import { anthropicErrorType, messagesErrorFrame } from './errors.js';
+import { mapChatUsage, mapFinishReason, messageId, type AnthropicUsage } from './response.js';
+
+type Json = Record<string, any>;
+
+const event = (type: string, payload: Json = {}) => `event: ${type}\ndata: ${JSON.stringify({ type, ...payload })}\n\n`;
+
+interface ToolCall {
+  /** Its content block index, once started. */
+  block?: number;
+  id: string;
+  name: string;
+  /** Every argument fragment so far, and how much of it was sent. */
+  args: string;
+  sent: number;
+}
+
+/** A call's arguments are whole: one complete JSON value (nothing yet is not whole: more may come). */
+function wholeArgs(args: string): boolean {
+  if (args.trim() === '') return false;
+  try {
+    JSON.parse(args);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface MessagesStreamOptions {
+  /** The model name the client asked for, echoed in `message_start`. */
+  model: string;
+  /** Values scrubbed from an upstream error message (the provider's key, which some providers echo). */
+  secrets?: readonly string[];
+}
+
+export function createMessagesStreamTranslator(opts: MessagesStreamOptions): SseTranslator {
+  let started = false;
+  let ended = false;
+  /** The next content block's index, and the open block's kind. */
+  let nextBlock = 0;
+  let open: 'text' | 'thinking' | 'tool' | undefined;
+  const tools = new Map<number, ToolCall>();
+  let toolUsed = false;
+  let finish: unknown;
+  let stopString: unknown;
+  let usage: AnthropicUsage | undefined;
+
+  const start = (chatId: unknown): string => {
+    if (started) return '';
+    started = true;
+    const message = {
+      id: messageId(chatId),
+      type: 'message',
+      role: 'assistant',
+      model: opts.model,
+      content: [],
+      stop_reason: null,
+      stop_sequence: null,
+      usage: { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+    };
+    return event('message_start', { message });
+  };
+
+  const close = (): string => {
+    if (open === undefined) return '';
+    open = undefined;
+    return event('content_block_stop', { index: nextBlock - 1 });
+  };
+
+  const openBlock = (kind: 'text' | 'thinking' | 'tool', contentBlock: Json): string => {
+    const out = close() + event('content_block_start', { index: nextBlock, content_block: contentBlock });
+    nextBlock++;
+    open = kind;
+    return out;
+  };
+
+  const textDelta = (kind: 'text' | 'thinking', text: string): string => {
+    let out = '';
+    if (open !== kind) out += openBlock(kind, kind === 'text' ? { type: 'text', text: '' } : { type: 'thinking', thinking: '', signature: '' });
+    const delta = kind === 'text' ? { type: 'text_delta', text } : { type: 'thinking_delta', thinking: text };
+    return out + event('content_block_delta', { index: nextBlock - 1, delta });
+  };
+
+  /**
+   * Tool calls in the order they appeared (once named). The first not yet finished is the live one, its block
+   * open and its arguments streamed as they come; the next starts once the live one's arguments are whole. So a
+   * provider that interleaves the arguments of parallel calls still gets each block whole, in order, while the
+   * usual one-after-another stream stays live.
+   */
+  const queue: ToolCall[] = [];
+  let live: ToolCall | undefined;
+
+  const sendArgs = (call: ToolCall): string => {
+    if (call.sent === call.args.length) return '';
+    const partial = call.args.slice(call.sent);
+    call.sent = call.args.length;
+    return event('content_block_delta', { index: call.block, delta: { type: 'input_json_delta', partial_json: partial } });
+  };
+
+  const startTool = (call: ToolCall): string => {
+    const id = call.id || `toolu_${crypto.randomUUID().replace(/-/g, '')}`;
+    const out = openBlock('tool', { type: 'tool_use', id, name: call.name, input: {} });
+    call.block = nextBlock - 1;
+    live = call;
+    toolUsed = true;
+    return out + sendArgs(call);
+  };
+
+  /** Start waiting calls while nothing holds them: no live call, or a live one whose arguments are whole. */
+  const advance = (force = false): string => {
+    let out = '';
+    while (queue.length > 0 && (force || live === undefined || open !== 'tool' || wholeArgs(live.args))) out += startTool(queue.shift()!);
+    return out;
+  };
+
+  /** Some upstreams omit `index`: a new id is then a new call, no id the last one. */
+  let lastKey = -1;
+  const indexWithout = (id: unknown): number => {
+    const last = tools.get(lastKey);
+    if (lastKey < 0 || (typeof id === 'string' && id !== '' && last !== undefined && last.id !== '' && last.id !== id)) lastKey = 1_000_000 + tools.size;
+    return lastKey;
+  };
+
+  const toolDelta = (tc: Json): string => {
+    const index = typeof tc.index === 'number' ? tc.index : indexWithout(tc.id);
+    const fn = (tc.function ?? {}) as Json;
+    let call = tools.get(index);
+    if (!call) {
+      call = { id: '', name: '', args: '', sent: 0 };
+      tools.set(index, call);
+    }
+    if (typeof tc.id === 'string' && tc.id !== '' && call.id === '') call.id = tc.id;
+    const named = call.name !== '';
+    if (typeof fn.name === 'string' && fn.name !== '' && call.block === undefined) call.name += fn.name;
+    if (typeof fn.arguments === 'string') call.args += fn.arguments;
+    if (!named && call.name !== '') queue.push(call); // a block cannot start without its name
+    const out = call === live && open === 'tool' ? sendArgs(call) : '';
+    return out + advance();
+  };
+
+  const end = (): string => {
+    const waiting = advance(true);
+    ended = true;
+    const stopReason = mapFinishReason(finish, toolUsed, stopString);
+    return (
+      waiting +
+      close() +
+      event('message_delta', {
+        delta: { stop_reason: stopReason, stop_sequence: stopReason === 'stop_sequence' ? stopString : null },
+        usage: usage ?? { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+      }) +
+      event('message_stop')
+    );
+  };
+
+  const chunk = (c: Json): string => {
+    let out = start(c.id);
+    const choice = Array.isArray(c.choices) ? c.choices.find((ch: Json) => (ch?.index ?? 0) === 0) : undefined;
+    if (choice) {
+      const delta = (choice.delta ?? {}) as Json;
+      const reasoning = delta.reasoning_content ?? delta.reasoning;
+      if (typeof reasoning === 'string' && reasoning !== '') out += textDelta('thinking', reasoning);
+      if (typeof delta.content === 'string' && delta.content !== '') out += textDelta('text', delta.content);
+      if (Array.isArray(delta.tool_calls)) for (const tc of delta.tool_calls) if (tc && typeof tc === 'object') out += toolDelta(tc);
+      if (choice.finish_reason != null && finish === undefined) {
+        finish = choice.finish_reason;
+        stopString = choice.stop_reason;
+        out += advance(true) + close();
+      }
+    }
+    if (c.usage && typeof c.usage === 'object') usage = mapChatUsage(c.usage);
+    // The stop reason waits for the usage; both known, the message ends.
+    if (finish !== undefined && usage !== undefined) out += end();
+    return out;
+  };
+
+  return {
+    get ended() {
+      return ended;
+    },
+    endEvent: 'data: [DONE]',
+    event(_name, data) {
+      if (ended) return '';
+      if (data === '[DONE]') return start(undefined) + end();
+      let c: Json;
+      try {
+        c = JSON.parse(data) as Json;
+      } catch {
+        throw new Error('The provider sent an unreadable stream chunk.');
+      }
+      if (c && typeof c === 'object' && c.error !== undefined) {
+        ended = true;
+        const err = (typeof c.error === 'object' && c.error !== null ? c.error : { message: String(c.error) }) as Json;
+        const status = typeof err.status === 'number' ? err.status : typeof err.code === 'number' ? err.code : 500;
+        const message = typeof err.message === 'string' && err.message !== '' ? redact(err.message, opts.secrets ?? []) : 'The provider reported an error.';
+        return messagesErrorFrame(message, anthropicErrorType(status));
+      }
+      // A chunk that maps to nothing (an empty delta some upstreams send to keep the connection alive): a ping.
+      return chunk(c ?? {}) || event('ping');
+    },
+    comment: () => (ended ? '' : start(undefined) + event('ping')),
+    // An upstream that ends after its finish chunk but without usage or [DONE] still gave a whole answer.
+    finish: () => (finish !== undefined ? start(undefined) + end() : undefined),
+  };
+}
+
+/** Translate a chat SSE body into a Messages SSE body (cancelling the result cancels `body`). */
+export function chatToMessagesStream(body: ReadableStream<Uint8Array>, opts: MessagesStreamOptions & SseTransformOptions): ReadableStream<Uint8Array> {
+  return sseTransform(body, createMessagesStreamTranslator(opts), opts);
+}
