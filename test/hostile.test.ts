@@ -219,6 +219,33 @@ describe.each(RUNTIMES.filter((r) => r.name !== 'workerd'))('on $name', (runtime
     });
   });
 
+  describe('the same on every route: the defences live in the shared upstream call and stream guard', () => {
+    const routes = [
+      ['/v1/messages', 'hostile', { max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] }],
+      ['/v1/messages', 'hostile-claude', { max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] }],
+      ['/v1/embeddings', 'hostile', { input: 'hi' }],
+    ] as const;
+    const send = (path: string, body: unknown) =>
+      fetch(`${gw.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+
+    it.each(routes)('%s via %s: echoed keys redacted, redirects and statuses ≥ 600 → 502, oversize answers → 502, deep nesting → 400', async (path, provider, rest) => {
+      const leak = await everything(await send(path, { ...rest, model: `${provider}/echo-key-error` }));
+      expect(leak.status).toBe(400);
+      expect(leak.body + leak.headers).not.toContain(HOSTILE_KEY);
+      expect(leak.body + leak.headers).not.toContain(HOSTILE_CLAUDE_KEY);
+      expect(leak.body).toContain('[redacted]');
+      for (const model of [`${provider}/redirect:302`, `${provider}/raw-status:600`, `${provider}/huge-json:${64 * MiB}`, `${provider}/gzip`]) {
+        const res = await send(path, { ...rest, model });
+        expect(res.status, model).toBe(502);
+        await res.arrayBuffer();
+      }
+      expect(up.elsewhere).toEqual([]);
+      const deep = await send(path, `{"model":"${provider}/x","metadata":${'['.repeat(10_000)}${']'.repeat(10_000)}}`);
+      expect(deep.status).toBe(400);
+      expect(await deep.text()).toContain('MINI_LLM_MAX_JSON_DEPTH');
+    });
+  });
+
   describe('item 9: the same upstream request headers on every runtime', () => {
     it('sends user-agent mini-llm-gateway/<version> and accept-encoding identity, and nothing the runtime adds', async () => {
       const version = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
