@@ -196,11 +196,15 @@ describe.each(RUNTIMES.filter((r) => r.name !== 'workerd'))('on $name', (runtime
   });
 
   describe('item 8: a client hanging up mid-upload', () => {
-    it('is logged as 499 client_closed, never a 500', async () => {
+    it.each([
+      ['content-length', 'content-length: 50000\r\n', '{"model":"hostile/x","messages":['],
+      ['chunked', 'transfer-encoding: chunked\r\n', '20\r\n{"model":"hostile/x","messages":[\r\n'],
+    ])('with %s: is logged as 499 client_closed, never a 500', async (kind, framing, part) => {
+      const id = `upload-cut-${kind}`;
       const { port, hostname } = new URL(gw.url);
       await new Promise<void>((resolve, reject) => {
         const socket = connect(Number(port), hostname, () => {
-          socket.write(`POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 50000\r\nx-request-id: upload-cut-1\r\n\r\n{"model":"hostile/x","messages":[`);
+          socket.write(`POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n${framing}x-request-id: ${id}\r\n\r\n${part}`);
           setTimeout(() => {
             socket.destroy();
             resolve();
@@ -211,7 +215,7 @@ describe.each(RUNTIMES.filter((r) => r.name !== 'workerd'))('on $name', (runtime
       let line: string | undefined;
       for (let i = 0; i < 40 && !line; i++) {
         await new Promise((r) => setTimeout(r, 50));
-        line = gw.stderr().split('\n').find((l) => l.includes('upload-cut-1'));
+        line = gw.stderr().split('\n').find((l) => l.includes(id));
       }
       expect(line).toBeDefined();
       expect(JSON.parse(line!)).toMatchObject({ status: 499, error_code: 'client_closed' });
