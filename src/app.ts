@@ -11,7 +11,7 @@ import { noStoredResponses, refuseWebSocket } from './dialects/responses/http.js
 import { GatewayError } from './errors.js';
 import { createLogger, type LogSink, type RequestLog } from './log.js';
 import { listModels, retrieveModel } from './models.js';
-import { relay, type RelayDeps } from './relay.js';
+import { relay, uploadCut, type RelayDeps } from './relay.js';
 import { redact, type UpstreamFetch } from './upstream.js';
 
 export interface AppOptions {
@@ -25,13 +25,17 @@ export interface AppOptions {
 
 export type GatewayEnv = { Variables: { log: RequestLog; started: number; deferLog: boolean; hasRequestId: boolean } };
 
-/** The platform's `fetch` as the upstream client (Bun, Workers, Node without undici). */
-const platformFetch: UpstreamFetch = (url, { onBodyData: _, ...init }) => fetch(url, init);
+/**
+ * The platform's `fetch` as the upstream client (Bun, Workers, Node without undici). Redirects are never
+ * followed (a redirect could take the key or the prompt to another origin): a 3xx comes back as it is, and the
+ * gateway answers 502.
+ */
+const platformFetch: UpstreamFetch = (url, { onBodyData: _, ...init }) => fetch(url, { ...init, redirect: 'manual' });
 
 const REQUEST_ID = /^[\x21-\x7e]{1,200}$/;
 
 export function createApp(config: Config, options: AppOptions = {}) {
-  const logger = createLogger(config.log, options.logSink);
+  const logger = createLogger(config.log, options.logSink, config.secrets);
   const deps = {
     config,
     logger,
@@ -65,15 +69,26 @@ export function createApp(config: Config, options: AppOptions = {}) {
   // Model ids may contain slashes (`nebius/Qwen/Qwen3-...`): everything after /v1/models/ is the id.
   app.get('/v1/models/:id{.+}', (c) => c.json(retrieveModel(config, c.req.param('id'))));
 
+  // No `connection: close` on the 413: measured, it makes Bun (and Node, less often) close the socket while the
+  // client is still sending, so the client sees EPIPE instead of its 413 (README "Bun notes").
   const tooLarge = () => {
     throw new GatewayError(413, 'invalid_request_error', 'request_too_large', `The request body is larger than ${config.maxBodyBytes} bytes (MINI_LLM_MAX_BODY_BYTES).`);
   };
   const limitStreamedBody = bodyLimit({ maxSize: config.maxBodyBytes, onError: tooLarge });
+  /** bodyLimit reads a chunked body itself: a client hanging up during that read is a 499, not a 500. */
+  const limitChunkedBody: MiddlewareHandler<GatewayEnv> = async (c, next) => {
+    let read = false;
+    try {
+      return await limitStreamedBody(c, () => ((read = true), next()));
+    } catch (err) {
+      throw read || err instanceof GatewayError ? err : uploadCut();
+    }
+  };
   // With a content-length the header decides, without touching c.req.raw.body (which on @hono/node-server
   // builds a full WHATWG Request); chunked bodies are counted by bodyLimit.
   const limitBody: MiddlewareHandler<GatewayEnv> = (c, next) => {
     const length = c.req.header('content-length');
-    if (length === undefined || c.req.header('transfer-encoding') !== undefined) return limitStreamedBody(c, next);
+    if (length === undefined || c.req.header('transfer-encoding') !== undefined) return limitChunkedBody(c, next);
     return Number.parseInt(length, 10) > config.maxBodyBytes ? tooLarge() : next();
   };
   noStoredResponses(app); // GET/DELETE /v1/responses/{id}: 404, nothing is stored

@@ -56,6 +56,11 @@ export interface Config {
   readonly allowUnauthenticated: boolean;
   readonly timeoutMs: number;
   readonly maxBodyBytes: number;
+  /** Limits against hostile upstreams and clients (README "Limits"). */
+  readonly maxAnswerBytes: number;
+  readonly maxErrorBytes: number;
+  readonly maxEventBytes: number;
+  readonly maxJsonDepth: number;
   readonly log: LogLevel;
   /** Every secret the config holds, so that logs and errors can be scrubbed of them. */
   readonly secrets: readonly string[];
@@ -72,16 +77,39 @@ export class ConfigError extends Error {
 }
 
 /**
+ * A record's own property, never one inherited from `Object.prototype` (a variable or field named `constructor`,
+ * `toString` or `__proto__` is simply unset).
+ */
+export const own = (record: object, name: string): unknown => (Object.hasOwn(record, name) ? (record as Record<string, unknown>)[name] : undefined);
+
+/**
  * A variable as text. Worker `[vars]` may also be numbers, booleans or JSON objects: they are read as the text
  * they stand for, never ignored.
  */
 const str = (env: EnvRecord, name: string): string | undefined => {
-  const v = env[name];
+  const v = own(env, name);
   if (v === undefined || v === null) return undefined;
   const text = typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
   const t = text.trim();
   return t === '' ? undefined : t;
 };
+
+/**
+ * The shortest key the gateway accepts. Every configured key is scrubbed from whatever the upstream sends back
+ * (errors, headers, translated streams, logs); a key of a few characters cannot be scrubbed without blanking
+ * out ordinary words, so it is refused at start-up instead.
+ */
+export const MIN_KEY_LENGTH = 8;
+
+/** A key variable: like `str`, refused when shorter than MIN_KEY_LENGTH. */
+function keyVar(env: EnvRecord, name: string): string | undefined {
+  const key = str(env, name);
+  if (key !== undefined && key.length < MIN_KEY_LENGTH) throw shortKey(name);
+  return key;
+}
+
+const shortKey = (name: string) =>
+  new ConfigError(name, `a key must have at least ${MIN_KEY_LENGTH} characters (a shorter one could not be redacted from error messages and logs safely)`);
 
 export const envPrefix = (id: string) => id.toUpperCase().replace(/[^A-Z0-9]/g, '_');
 
@@ -160,19 +188,19 @@ function makeProvider(
 function builtinProvider(env: EnvRecord, spec: ProviderSpec): Provider {
   const prefix = envPrefix(spec.id);
   const baseVar = `${prefix}_BASE_URL`;
-  const keyVar = `${prefix}_API_KEY`;
+  const keyVarName = `${prefix}_API_KEY`;
   const base = str(env, baseVar);
   const resolved = { ...spec, baseUrl: base ? parseUrl(baseVar, base) : spec.baseUrl };
-  const key = str(env, keyVar);
+  const key = keyVar(env, keyVarName);
   if (spec.keyless) {
     return makeProvider(resolved, key, base !== undefined || key !== undefined, baseVar);
   }
-  return makeProvider(resolved, key, key !== undefined, keyVar);
+  return makeProvider(resolved, key, key !== undefined, keyVarName);
 }
 
 function customProvider(env: EnvRecord): Provider {
   const url = str(env, 'CUSTOM_PROVIDER_URL');
-  const key = str(env, 'CUSTOM_PROVIDER_KEY');
+  const key = keyVar(env, 'CUSTOM_PROVIDER_KEY');
   const base = url ? customBaseUrl(parseUrl('CUSTOM_PROVIDER_URL', url)) : 'http://127.0.0.1/v1';
   return makeProvider(
     { id: 'custom', kind: 'openai-compatible', baseUrl: base, auth: 'bearer' },
@@ -195,29 +223,30 @@ function extraProviders(env: EnvRecord, known: Map<string, Provider>): void {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       throw new ConfigError(V, `provider ${id} must be an object like {"baseUrl": "...", "apiKeyEnv": "..."}`);
     }
-    const v = value as Record<string, unknown>;
+    const field = (name: string) => own(value, name);
     const previous = known.get(id);
-    const kind = (v.kind ?? previous?.kind ?? 'openai-compatible') as ProviderKind;
+    const kind = (field('kind') ?? previous?.kind ?? 'openai-compatible') as ProviderKind;
     if (!KINDS.includes(kind)) throw new ConfigError(V, `provider ${id}: kind must be one of ${KINDS.join(', ')}`);
     const defaultAuth: AuthStyle = kind === 'anthropic' ? 'x-api-key' : 'bearer';
-    const auth = (v.auth ?? previous?.auth ?? defaultAuth) as AuthStyle;
+    const auth = (field('auth') ?? previous?.auth ?? defaultAuth) as AuthStyle;
     if (!AUTHS.includes(auth)) throw new ConfigError(V, `provider ${id}: auth must be one of ${AUTHS.join(', ')}`);
-    const rawBase = v.baseUrl ?? previous?.baseUrl;
+    const rawBase = field('baseUrl') ?? previous?.baseUrl;
     if (typeof rawBase !== 'string') throw new ConfigError(V, `provider ${id}: baseUrl (a string) is required`);
     const baseUrl = parseUrl(`${V} (${id}.baseUrl)`, rawBase);
-    if (v.apiKeyEnv !== undefined && typeof v.apiKeyEnv !== 'string') {
+    const apiKeyEnv = field('apiKeyEnv');
+    if (apiKeyEnv !== undefined && typeof apiKeyEnv !== 'string') {
       throw new ConfigError(V, `provider ${id}: apiKeyEnv must be the name of a variable`);
     }
-    const keyVar = (v.apiKeyEnv as string | undefined) ?? `${envPrefix(id)}_API_KEY`;
-    const key = str(env, keyVar);
+    const keyName = (apiKeyEnv as string | undefined) ?? `${envPrefix(id)}_API_KEY`;
+    const key = keyVar(env, keyName);
     // Without an explicit apiKeyEnv and without a key, the provider is a keyless (local) server.
-    const keyless = v.apiKeyEnv === undefined && key === undefined && !previous;
-    if (v.responses !== undefined && typeof v.responses !== 'boolean') {
+    const keyless = apiKeyEnv === undefined && key === undefined && !previous;
+    if (field('responses') !== undefined && typeof field('responses') !== 'boolean') {
       throw new ConfigError(V, `provider ${id}: responses must be true or false`);
     }
-    const responses = (v.responses as boolean | undefined) ?? previous?.responses ?? false;
+    const responses = (field('responses') as boolean | undefined) ?? previous?.responses ?? false;
     const spec: ProviderSpec = { id, kind, baseUrl, auth: keyless ? 'none' : auth, quirks: previous?.quirks, responses };
-    known.set(id, makeProvider(spec, key, keyless || key !== undefined || auth === 'none', keyVar));
+    known.set(id, makeProvider(spec, key, keyless || key !== undefined || auth === 'none', keyName));
   }
 }
 
@@ -234,6 +263,18 @@ function parseTarget(variable: string, value: unknown, providers: ReadonlyMap<st
   if (model === '') throw new ConfigError(variable, `target ${JSON.stringify(value)} names no model`);
   return Object.freeze({ provider, model });
 }
+
+/** Defaults no real provider or client reaches (README "Limits"). */
+export const LIMIT_DEFAULTS = Object.freeze({
+  /** A whole-read (non-streamed) answer: 64 MiB. */
+  maxAnswerBytes: 64 * 1024 * 1024,
+  /** How much of an upstream error body is read: 64 KiB (the rest is not read). */
+  maxErrorBytes: 64 * 1024,
+  /** One SSE event of a translated stream: 16 MiB. */
+  maxEventBytes: 16 * 1024 * 1024,
+  /** Nesting of the request's JSON body. */
+  maxJsonDepth: 128,
+});
 
 export function loadConfig(env: EnvRecord): Config {
   const providers = new Map<string, Provider>();
@@ -277,6 +318,7 @@ export function loadConfig(env: EnvRecord): Config {
     .split(',')
     .map((k) => k.trim())
     .filter((k) => k !== '');
+  if (apiKeys.some((k) => k.length < MIN_KEY_LENGTH)) throw shortKey('MINI_LLM_API_KEY');
 
   const secrets = [...providers.values()].map((p) => p.apiKey).filter((k): k is string => !!k);
   return Object.freeze({
@@ -289,6 +331,10 @@ export function loadConfig(env: EnvRecord): Config {
     allowUnauthenticated: allowRaw === 'true' || allowRaw === '1',
     timeoutMs: parseInteger(env, 'MINI_LLM_TIMEOUT_MS', 120_000, 1, 24 * 3600 * 1000),
     maxBodyBytes: parseInteger(env, 'MINI_LLM_MAX_BODY_BYTES', 32 * 1024 * 1024, 1, 2 ** 31),
+    maxAnswerBytes: parseInteger(env, 'MINI_LLM_MAX_ANSWER_BYTES', LIMIT_DEFAULTS.maxAnswerBytes, 1, 2 ** 31),
+    maxErrorBytes: parseInteger(env, 'MINI_LLM_MAX_ERROR_BYTES', LIMIT_DEFAULTS.maxErrorBytes, 1, 2 ** 31),
+    maxEventBytes: parseInteger(env, 'MINI_LLM_MAX_EVENT_BYTES', LIMIT_DEFAULTS.maxEventBytes, 1, 2 ** 31),
+    maxJsonDepth: parseInteger(env, 'MINI_LLM_MAX_JSON_DEPTH', LIMIT_DEFAULTS.maxJsonDepth, 1, 10_000),
     log,
     secrets: Object.freeze([...secrets, ...apiKeys]),
   });

@@ -53,3 +53,17 @@ export function sseErrorFrame(message: string, type: string, code: string | null
 
 export const invalidRequest = (code: string, message: string, param: string | null = null) =>
   new GatewayError(400, 'invalid_request_error', code, message, param);
+
+/**
+ * A stream cut by one of the gateway's limits after it began (e.g. an SSE event over MINI_LLM_MAX_EVENT_BYTES):
+ * the stream guard ends the stream with a failure frame carrying this `code` and message.
+ */
+export class StreamLimitError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'StreamLimitError';
+  }
+}

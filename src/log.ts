@@ -1,5 +1,6 @@
 /** One JSON line per request on stderr (CONTRACT §2 `MINI_LLM_LOG`). Never headers or bodies. */
 import type { LogLevel } from './config.js';
+import { redact } from './redact.js';
 
 export interface RequestLog {
   request_id: string;
@@ -51,17 +52,22 @@ export function bufferedSink(write: (text: string) => void, schedule: (flush: ()
   return Object.assign(sink, { flush });
 }
 
-export function createLogger(level: LogLevel, sink: LogSink = stderrSink) {
+/**
+ * `secrets`: every configured key. Each line is redacted before it is written (fields such as `error_code` can
+ * come from the upstream), the last line of defence after the redaction at the source (src/upstream.ts).
+ */
+export function createLogger(level: LogLevel, sink: LogSink = stderrSink, secrets: readonly string[] = []) {
+  const write = secrets.length === 0 ? sink : (line: string) => sink(redact(line, secrets));
   return {
     level,
     request(entry: RequestLog) {
-      if (level !== 'silent') sink(JSON.stringify({ time: new Date().toISOString(), ...entry }));
+      if (level !== 'silent') write(JSON.stringify({ time: new Date().toISOString(), ...entry }));
     },
     error(message: string) {
-      if (level !== 'silent') sink(JSON.stringify({ time: new Date().toISOString(), level: 'error', message }));
+      if (level !== 'silent') write(JSON.stringify({ time: new Date().toISOString(), level: 'error', message }));
     },
     debug(message: string) {
-      if (level === 'debug') sink(JSON.stringify({ time: new Date().toISOString(), level: 'debug', message }));
+      if (level === 'debug') write(JSON.stringify({ time: new Date().toISOString(), level: 'debug', message }));
     },
   };
 }

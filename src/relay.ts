@@ -13,7 +13,9 @@ import { resolveModel } from './models.js';
 import { adapterFor } from './providers/index.js';
 import type { ChatBody } from './providers/types.js';
 import { guardBody, guardPushBody, PUSH_ANSWER, pushBodyOf, pushToWeb, type GuardOptions, type PushAnswer } from './stream-guard.js';
-import { bodyFailure, openUpstream, readWhole, responseHeaders, touching, type UpstreamFetch } from './upstream.js';
+import { jsonDepthExceeds } from './json-depth.js';
+import { sseEventLimit } from './sse.js';
+import { bodyFailure, openUpstream, readWhole, redactBytes, responseHeaders, touching, type UpstreamFetch } from './upstream.js';
 
 export interface RelayDeps {
   config: Config;
@@ -21,8 +23,24 @@ export interface RelayDeps {
   logger: Logger;
 }
 
-export async function readJsonObject(c: Context): Promise<ChatBody> {
-  const text = await c.req.text();
+/** The client hung up before its request body was complete: a 499 (logged as such), never a 500. */
+export const uploadCut = () => new GatewayError(499, 'invalid_request_error', 'client_closed', 'The client closed the connection before its request body was complete.');
+
+/**
+ * The request body as a JSON object, or a 400. Nesting deeper than `maxDepth` is refused before anything
+ * recursive sees it (a cheap scan of the text: JSON.parse on some runtimes, and JSON.stringify everywhere, would
+ * overflow the stack or stall the server). A client that hangs up mid-upload is a 499, not a gateway failure.
+ */
+export async function readJsonObject(c: Context, maxDepth = 128): Promise<ChatBody> {
+  let text: string;
+  try {
+    text = await c.req.text();
+  } catch (err) {
+    throw err instanceof GatewayError ? err : uploadCut();
+  }
+  if (jsonDepthExceeds(text, maxDepth)) {
+    throw invalidRequest('json_too_deep', `The request body nests deeper than ${maxDepth} levels (MINI_LLM_MAX_JSON_DEPTH).`);
+  }
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -39,7 +57,7 @@ export async function relay(c: Context<GatewayEnv>, dialect: Dialect, deps: Rela
   const { config } = deps;
   const log = c.get('log');
   const started = c.get('started');
-  const body = await readJsonObject(c);
+  const body = await readJsonObject(c, config.maxJsonDepth);
   const model = body.model;
   if (typeof model !== 'string' || model === '') {
     throw invalidRequest('missing_model', 'The request body needs a "model" string.', 'model');
@@ -62,6 +80,7 @@ export async function relay(c: Context<GatewayEnv>, dialect: Dialect, deps: Rela
     clientSignal: c.req.raw.signal,
     providerId: provider.id,
     secrets: config.secrets,
+    maxErrorBytes: config.maxErrorBytes,
   }).catch((err: unknown) => {
     const recovered = err instanceof GatewayError ? plan.recover?.(err) : undefined;
     if (recovered === undefined) throw err;
@@ -71,7 +90,7 @@ export async function relay(c: Context<GatewayEnv>, dialect: Dialect, deps: Rela
   if ('recovered' in exchange) return localAnswer(log, started, provider.id, exchange.recovered);
   const { response } = exchange;
   log.upstream_status = response.status;
-  const headers = responseHeaders(response.headers, log.request_id, provider.id);
+  const headers = responseHeaders(response.headers, log.request_id, provider.id, config.secrets);
   const failureFrame = plan.failureFrame ?? dialect.failureFrame;
 
   const { watchdog } = exchange;
@@ -86,19 +105,24 @@ export async function relay(c: Context<GatewayEnv>, dialect: Dialect, deps: Rela
     return Object.defineProperty(new Response(pushToWeb(pushed), { status: response.status, headers }), PUSH_ANSWER, { value: native });
   }
   let answer: ReadableStream<Uint8Array> | Uint8Array<ArrayBuffer>;
+  let translatedStream = false;
   try {
     if (!sse) {
       // One JSON document, which no client can use before its last byte: read it whole (every chunk feeding the
       // silence watchdog), so that an upstream dying mid-body becomes a clean 502 rather than a truncated answer.
-      answer = await readWhole(response, exchange);
+      answer = await readWhole(response, exchange, config.maxAnswerBytes, provider.id);
     } else answer = response.body ?? new Uint8Array(0);
     if (plan.translate) {
       // A translated stream can consume upstream events that produce no output (pings, thinking): the raw
-      // bytes feed the watchdog, so a provider that is still sending is never taken for a silent one.
-      const raw = answer instanceof Uint8Array ? answer : touching(answer, watchdog);
-      const translated = await plan.translate(new Response(raw, response), { stream: sse });
-      answer = translated.body;
+      // bytes feed the watchdog, so a provider that is still sending is never taken for a silent one. They are
+      // also checked for an event that never ends before any parser buffers it (MINI_LLM_MAX_EVENT_BYTES).
+      const raw = answer instanceof Uint8Array ? answer : touching(answer, watchdog, sseEventLimit(config.maxEventBytes));
+      const translated = await plan.translate(new Response(raw, response), { stream: sse, maxEventBytes: config.maxEventBytes });
+      // What a translation emits is derived from the upstream (its error events included): redacted. Pass-through
+      // bytes are not scanned.
+      answer = translated.body instanceof Uint8Array ? redactBytes(translated.body, config.secrets) : translated.body;
       headers['content-type'] = translated.contentType;
+      translatedStream = !(answer instanceof Uint8Array);
     }
   } catch (err) {
     watchdog.stop();
@@ -114,7 +138,9 @@ export async function relay(c: Context<GatewayEnv>, dialect: Dialect, deps: Rela
     return new Response(answer, { status: response.status, headers });
   }
 
-  return new Response(guardBody(answer, exchange, streamed(c, deps, log, started, failureFrame)), { status: response.status, headers });
+  const guard = streamed(c, deps, log, started, failureFrame);
+  if (translatedStream && config.secrets.length > 0) guard.map = (chunk) => redactBytes(chunk as Uint8Array<ArrayBuffer>, config.secrets);
+  return new Response(guardBody(answer, exchange, guard), { status: response.status, headers });
 }
 
 /** An answer the dialect computed without the upstream. */

@@ -6,6 +6,7 @@
  * never ends an event must not grow the gateway's memory without bound).
  */
 import { createParser } from 'eventsource-parser';
+import { StreamLimitError } from './errors.js';
 
 export interface SseTranslator {
   /** The text to emit for one complete upstream event (`name` is '' when the event has no `event:` line). */
@@ -32,12 +33,48 @@ export interface SseTransformOptions {
 }
 
 /** An upstream event grew past the limit. */
-export class SseEventTooLarge extends Error {
-  readonly code = 'upstream_event_too_large';
+export class SseEventTooLarge extends StreamLimitError {
   constructor(readonly limit: number) {
-    super(`The provider sent a stream event larger than ${limit} bytes.`);
+    super('upstream_event_too_large', `The provider sent a stream event larger than ${limit} bytes (MINI_LLM_MAX_EVENT_BYTES).`);
     this.name = 'SseEventTooLarge';
   }
+}
+
+const LF = 0x0a;
+const CR = 0x0d;
+
+/**
+ * A byte-level check of an SSE body, before any parser buffers it: throws SseEventTooLarge as soon as more than
+ * `max` bytes arrive without a blank line (the end of an event; lines end in LF, CRLF or CR). One pass over
+ * each chunk, no copy, no decoding.
+ */
+export function sseEventLimit(max: number): (chunk: Uint8Array) => void {
+  /** Bytes since the last event boundary. */
+  let open = 0;
+  /** Bytes of the current line (0: at the start of a line). */
+  let line = 0;
+  /** The last byte was a CR: an LF right after it belongs to the same line end. */
+  let cr = false;
+  return (chunk) => {
+    let boundary = -1;
+    for (let i = 0; i < chunk.length; i++) {
+      const b = chunk[i];
+      if (b === LF) {
+        if (cr) cr = false;
+        else if (line === 0) boundary = i;
+        line = 0;
+      } else if (b === CR) {
+        if (line === 0) boundary = i;
+        line = 0;
+        cr = true;
+      } else {
+        cr = false;
+        line++;
+      }
+    }
+    open = boundary >= 0 ? chunk.length - boundary - 1 : open + chunk.length;
+    if (open > max) throw new SseEventTooLarge(max);
+  };
 }
 
 /**

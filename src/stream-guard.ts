@@ -6,11 +6,12 @@
  * upstream socket to the client socket with no Web stream in between (the Node entry, where a Web stream costs
  * about 20 KB per open stream; see README "Performance").
  */
-import { sseErrorFrame } from './errors.js';
+import { sseErrorFrame, StreamLimitError } from './errors.js';
 import type { UpstreamExchange } from './upstream.js';
 
 export interface BodyEnd {
-  outcome: 'ok' | 'upstream_timeout' | 'upstream_disconnected' | 'client_closed';
+  /** A StreamLimitError's code (e.g. `upstream_event_too_large`) when a limit cut the stream. */
+  outcome: 'ok' | 'upstream_timeout' | 'upstream_disconnected' | 'client_closed' | (string & {});
   bytes: number;
   firstByteAt: number | undefined;
 }
@@ -20,6 +21,8 @@ export interface GuardOptions {
   onEnd?: (end: BodyEnd) => void;
   /** The event that tells the client its stream failed, in the route's shape; defaults to chat's error frame. */
   failureFrame?: (message: string, code: string) => string;
+  /** Applied to every chunk before it is passed on (translated streams: redaction); absent for pass-through. */
+  map?: (chunk: Uint8Array) => Uint8Array;
 }
 
 /** Receives a push body's chunks: `data` for each, then `end` or `error`, once. */
@@ -93,17 +96,18 @@ function guardRules({ watchdog, controller, clientGone }: UpstreamExchange, opts
     waitingOnClient: () => watchdog.hold(),
     reading: () => watchdog.release(),
     /** The source failed. Returns the SSE error frame to send last, or undefined when the client is gone. */
-    failed(): Uint8Array | undefined {
+    failed(err?: unknown): Uint8Array | undefined {
       if (clientGone()) {
         end('client_closed');
         return undefined;
       }
-      const code = watchdog.fired ? 'upstream_timeout' : 'upstream_disconnected';
+      const limit = !watchdog.fired && err instanceof StreamLimitError ? err : undefined;
+      const code = watchdog.fired ? 'upstream_timeout' : (limit?.code ?? 'upstream_disconnected');
       end(code);
       controller.abort();
       const message = watchdog.fired
         ? `The provider went silent for ${opts.timeoutMs} ms; the answer is incomplete.`
-        : 'The provider closed the connection before the answer was complete.';
+        : (limit?.message ?? 'The provider closed the connection before the answer was complete.');
       const frame = opts.failureFrame ? opts.failureFrame(message, code) : sseErrorFrame(message, 'upstream_error', code);
       // Cut mid-event: end that event first, so the frame is parsed as an event of its own.
       return encoder.encode(eventEnd() + frame);
@@ -119,6 +123,7 @@ function guardRules({ watchdog, controller, clientGone }: UpstreamExchange, opts
 export function guardBody(source: ReadableStream<Uint8Array>, exchange: UpstreamExchange, opts: GuardOptions): ReadableStream<Uint8Array> {
   const reader = source.getReader();
   const rules = guardRules(exchange, opts);
+  const { map } = opts;
   return new ReadableStream<Uint8Array>(
     {
       async pull(out) {
@@ -126,8 +131,8 @@ export function guardBody(source: ReadableStream<Uint8Array>, exchange: Upstream
         let chunk: ReadableStreamReadResult<Uint8Array>;
         try {
           chunk = await reader.read();
-        } catch {
-          const frame = rules.failed();
+        } catch (err) {
+          const frame = rules.failed(err);
           if (!frame) return out.error(new Error('client closed the connection'));
           out.enqueue(frame);
           out.close();
@@ -138,8 +143,9 @@ export function guardBody(source: ReadableStream<Uint8Array>, exchange: Upstream
           out.close();
           return;
         }
-        rules.chunk(chunk.value);
-        out.enqueue(chunk.value);
+        const value = map ? map(chunk.value) : chunk.value;
+        rules.chunk(value);
+        out.enqueue(value);
         // Nothing more is read until the client asks (highWaterMark 0): that wait is the client's.
         rules.waitingOnClient();
       },
@@ -170,7 +176,7 @@ export function guardPushBody(source: PushBody, exchange: UpstreamExchange, opts
         },
         error(err) {
           if (rules.ended) return;
-          const frame = rules.failed();
+          const frame = rules.failed(err);
           if (!frame) return sink.error(err);
           sink.data(frame);
           sink.end();

@@ -4,6 +4,13 @@
  */
 import { GatewayError } from './errors.js';
 import type { UpstreamCall } from './providers/types.js';
+import { pushBodyOf, type PushBody } from './stream-guard.js';
+import { redact } from './redact.js';
+import { USER_AGENT } from './version.js';
+
+export { redact, redactBytes } from './redact.js';
+
+const utf8 = new TextDecoder();
 
 export interface UpstreamInit {
   method: string;
@@ -29,8 +36,10 @@ export interface UpstreamOptions {
   /** Aborted when the client goes away. */
   clientSignal?: AbortSignal;
   providerId: string;
-  /** Values to scrub from anything derived from the upstream (error messages). */
+  /** Values to scrub from anything derived from the upstream (error fields, passed-on headers). */
   secrets: readonly string[];
+  /** How much of an error body is read (the rest is not); default 64 KiB. */
+  maxErrorBytes?: number;
 }
 
 /**
@@ -94,15 +103,11 @@ export interface UpstreamExchange {
 }
 
 /**
- * Replace every configured secret in `text`. Secrets shorter than `minLength` are left alone (by default 4, so
- * that a stray short value does not blank out ordinary words in error messages); the CLI, printing a last time
- * before text leaves the process, passes 1 (an empty value is never a secret).
+ * Headers every upstream request carries, on every runtime (Bun's `fetch` would otherwise add its own
+ * `user-agent` and ask for gzip/br/zstd): the gateway's name and version, and no content encoding (an encoded
+ * answer is refused, so no body is ever inflated).
  */
-export function redact(text: string, secrets: readonly string[], minLength = 4): string {
-  let out = text;
-  for (const s of secrets) if (s.length >= minLength && out.includes(s)) out = out.split(s).join('[redacted]');
-  return out;
-}
+export const UPSTREAM_HEADERS = Object.freeze({ 'user-agent': USER_AGENT, 'accept-encoding': 'identity' });
 
 /** Send the call; resolve once the upstream answered 2xx with headers, or throw a GatewayError. */
 export async function openUpstream(call: UpstreamCall, opts: UpstreamOptions): Promise<UpstreamExchange> {
@@ -116,6 +121,8 @@ export async function openUpstream(call: UpstreamCall, opts: UpstreamOptions): P
   const watchdog = new Watchdog(opts.timeoutMs, () => controller.abort(new Error('upstream timeout')));
   const clientGone = () => clientSignal?.aborted === true;
 
+  call.headers['user-agent'] = UPSTREAM_HEADERS['user-agent'];
+  call.headers['accept-encoding'] = UPSTREAM_HEADERS['accept-encoding'];
   let response: Response;
   try {
     response = await opts.fetch(call.url, { method: 'POST', headers: call.headers, body: call.body, signal: controller.signal, onBodyData: () => watchdog.touch() });
@@ -126,12 +133,20 @@ export async function openUpstream(call: UpstreamCall, opts: UpstreamOptions): P
   // The headers end a silence: the next one starts now.
   watchdog.touch();
   const exchange: UpstreamExchange = { response, controller, watchdog, clientGone, reportsBodyData: opts.fetch.reportsBodyData === true };
-  if (response.status >= 400) {
+  const { status } = response;
+  if (status < 200 || status > 299) {
     try {
-      throw await upstreamHttpError(exchange, opts);
+      throw status >= 400 && status <= 599 ? await upstreamHttpError(exchange, opts) : unrelayedStatus(exchange, opts);
     } finally {
       watchdog.stop();
     }
+  }
+  const encoding = response.headers.get('content-encoding');
+  if (encoding !== null && encoding.trim().toLowerCase() !== 'identity') {
+    watchdog.stop();
+    cancelBody(response);
+    const shown = redact(encoding.slice(0, 100), opts.secrets);
+    throw new GatewayError(502, 'upstream_error', 'upstream_encoded_body', `Provider "${opts.providerId}" sent a body with content-encoding "${shown}" although the gateway asked for identity; an encoded answer is refused.`, null, status);
   }
   return exchange;
 }
@@ -144,14 +159,52 @@ export function bodyFailure(exchange: UpstreamExchange, opts: Pick<UpstreamOptio
     : new GatewayError(502, 'upstream_error', 'upstream_disconnected', `Provider "${opts.providerId}" sent an incomplete or unreadable answer.`);
 }
 
+/** Release a body nobody will read (the upstream connection is closed). */
+function cancelBody(response: Response) {
+  const push = pushBodyOf(response);
+  if (push) push.cancel();
+  else response.body?.cancel().catch(() => {});
+}
+
 /**
  * The whole of a body, every chunk feeding the watchdog, so that a body that keeps arriving is never cut while
- * one that goes silent is. Rejects if the body fails (or the watchdog aborts it).
+ * one that goes silent is. More than `limit` bytes (MINI_LLM_MAX_ANSWER_BYTES): the rest is not read, the
+ * upstream connection is closed, and the answer is a 502 `upstream_answer_too_large`. Rejects if the body fails
+ * (or the watchdog aborts it).
  */
-export async function readWhole(response: Response, exchange: Pick<UpstreamExchange, 'watchdog' | 'reportsBodyData'>): Promise<Uint8Array<ArrayBuffer>> {
-  // `bytes()`: the client's whole body as is (no copy); standard, and provided by every client that reports data.
-  if (exchange.reportsBodyData) return (response as Response & { bytes(): Promise<Uint8Array<ArrayBuffer>> }).bytes();
-  if (!response.body) return new Uint8Array(0);
+export async function readWhole(
+  response: Response,
+  exchange: Pick<UpstreamExchange, 'watchdog' | 'reportsBodyData'>,
+  limit: number,
+  providerId = 'upstream',
+): Promise<Uint8Array<ArrayBuffer>> {
+  const { bytes, complete } = await readUpTo(response, exchange, limit, true);
+  if (!complete) {
+    throw new GatewayError(502, 'upstream_error', 'upstream_answer_too_large', `Provider "${providerId}" sent an answer larger than ${limit} bytes (MINI_LLM_MAX_ANSWER_BYTES).`, null, response.status);
+  }
+  return bytes;
+}
+
+/**
+ * At most the first `limit` bytes of a body; `complete` is false when there was more (which is then not read:
+ * the body is cancelled, closing the upstream connection). With `refuseDeclared`, a declared `content-length`
+ * over the limit is not read at all.
+ */
+export async function readUpTo(
+  response: Response,
+  exchange: Pick<UpstreamExchange, 'watchdog' | 'reportsBodyData'>,
+  limit: number,
+  refuseDeclared = false,
+): Promise<{ bytes: Uint8Array<ArrayBuffer>; complete: boolean }> {
+  const declared = refuseDeclared ? response.headers.get('content-length') : null;
+  if (declared !== null && Number(declared) > limit) {
+    cancelBody(response);
+    return { bytes: new Uint8Array(0), complete: false };
+  }
+  const push = pushBodyOf(response);
+  // A push body (Node's client): its chunks straight from the socket, no Web stream; it feeds the watchdog itself.
+  if (push) return readPushUpTo(push, limit);
+  if (!response.body) return { bytes: new Uint8Array(0), complete: true };
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let length = 0;
@@ -161,7 +214,38 @@ export async function readWhole(response: Response, exchange: Pick<UpstreamExcha
     exchange.watchdog.touch();
     chunks.push(value);
     length += value.byteLength;
+    if (length > limit) {
+      reader.cancel().catch(() => {});
+      return { bytes: concat(chunks, length).subarray(0, limit), complete: false };
+    }
   }
+  return { bytes: concat(chunks, length), complete: true };
+}
+
+function readPushUpTo(body: PushBody, limit: number): Promise<{ bytes: Uint8Array<ArrayBuffer>; complete: boolean }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Uint8Array[] = [];
+    let length = 0;
+    let over = false;
+    body.start({
+      data(chunk) {
+        if (over) return;
+        chunks.push(chunk);
+        length += chunk.byteLength;
+        if (length > limit) {
+          over = true;
+          body.cancel();
+          resolve({ bytes: concat(chunks, length).subarray(0, limit), complete: false });
+        }
+      },
+      end: () => over || resolve({ bytes: concat(chunks, length), complete: true }),
+      error: (err) => over || reject(err),
+    });
+  });
+}
+
+/** One buffer of `chunks`, without a copy when there is one chunk. */
+function concat(chunks: Uint8Array[], length: number): Uint8Array<ArrayBuffer> {
   if (chunks.length === 1) return chunks[0] as Uint8Array<ArrayBuffer>;
   const whole = new Uint8Array(length);
   let offset = 0;
@@ -172,12 +256,16 @@ export async function readWhole(response: Response, exchange: Pick<UpstreamExcha
   return whole;
 }
 
-/** A body whose every chunk feeds the watchdog (for translated streams, whose output can lag their input). */
-export function touching(body: ReadableStream<Uint8Array>, watchdog: Watchdog): ReadableStream<Uint8Array> {
+/**
+ * A body whose every chunk feeds the watchdog (for translated streams, whose output can lag their input), and
+ * goes through `check` (which may throw to fail the stream, e.g. an SSE event over its size limit).
+ */
+export function touching(body: ReadableStream<Uint8Array>, watchdog: Watchdog, check?: (chunk: Uint8Array) => void): ReadableStream<Uint8Array> {
   return body.pipeThrough(
     new TransformStream<Uint8Array, Uint8Array>({
       transform(chunk, out) {
         watchdog.touch();
+        check?.(chunk);
         out.enqueue(chunk);
       },
     }),
@@ -191,7 +279,9 @@ function failureBeforeHeaders(err: unknown, timedOut: boolean, opts: UpstreamOpt
   if (opts.clientSignal?.aborted) {
     return new GatewayError(499, 'upstream_error', 'client_closed', 'The client closed the connection.');
   }
-  const cause = (err as { cause?: { code?: unknown; message?: unknown } })?.cause;
+  const cause = (err as { cause?: { code?: unknown; message?: unknown; status?: unknown } })?.cause;
+  // Node's client cannot carry a status a Response cannot (below 200, above 599): it reports it instead.
+  if (cause?.code === 'UND_ERR_INVALID_STATUS' && typeof cause.status === 'number') return badStatus(cause.status, opts.providerId);
   const detail = typeof cause?.code === 'string' ? cause.code : typeof cause?.message === 'string' ? cause.message : (err as Error)?.message ?? 'unknown error';
   return new GatewayError(502, 'upstream_error', 'upstream_unreachable', redact(`Could not reach provider "${opts.providerId}": ${detail}.`, opts.secrets));
 }
@@ -200,21 +290,45 @@ const MAX_ERROR_BODY = 64 * 1024;
 
 /**
  * Map an upstream 4xx/5xx to an OpenAI-shaped error: same status (529 → 503), upstream's type and code, and
- * the upstream headers a client may see (`retry-after`, `x-ratelimit-*`, ...).
+ * the upstream headers a client may see (`retry-after`, `x-ratelimit-*`, ...). Every field that came from the
+ * upstream is redacted. Only the first `maxErrorBytes` of the body are read (the rest is not: the connection is
+ * closed); an encoded body is not read at all (the gateway asked for none, and will not inflate one).
  */
 async function upstreamHttpError(exchange: UpstreamExchange, opts: UpstreamOptions): Promise<GatewayError> {
   const { response } = exchange;
   const status = response.status === 529 ? 503 : response.status;
   let text = '';
-  try {
-    text = new TextDecoder().decode(await readWhole(response, exchange)).slice(0, MAX_ERROR_BODY);
-  } catch {
-    // The body failed; the status alone still says what happened.
+  const encoding = response.headers.get('content-encoding');
+  if (encoding !== null && encoding.trim().toLowerCase() !== 'identity') cancelBody(response);
+  else {
+    try {
+      text = utf8.decode((await readUpTo(response, exchange, opts.maxErrorBytes ?? MAX_ERROR_BODY)).bytes);
+    } catch {
+      // The body failed; the status alone still says what happened.
+    }
   }
   const parsed = parseErrorBody(text);
+  const clean = (v: string | undefined) => (v === undefined ? null : redact(v, opts.secrets));
   const message = redact(parsed.message ?? `Provider "${opts.providerId}" answered HTTP ${response.status}.`, opts.secrets);
-  const { 'content-type': _, ...headers } = responseHeaders(response.headers, undefined, opts.providerId);
-  return new GatewayError(status, parsed.type ?? 'upstream_error', parsed.code ?? null, message, parsed.param ?? null, response.status, headers);
+  const { 'content-type': _, ...headers } = responseHeaders(response.headers, undefined, opts.providerId, opts.secrets);
+  return new GatewayError(status, clean(parsed.type) ?? 'upstream_error', clean(parsed.code), message, clean(parsed.param), response.status, headers);
+}
+
+/**
+ * A status the gateway does not relay: 1xx, 3xx (redirects are never followed: a redirect could take the key or
+ * the prompt to another origin) and anything over 599. A 502 naming the status.
+ */
+function unrelayedStatus(exchange: UpstreamExchange, opts: UpstreamOptions): GatewayError {
+  const { response } = exchange;
+  cancelBody(response);
+  return badStatus(response.status, opts.providerId, response.headers, opts.secrets);
+}
+
+export function badStatus(status: number, providerId: string, upstreamHeaders?: Headers, secrets: readonly string[] = []): GatewayError {
+  const what = status >= 300 && status <= 399 ? 'a redirect, which the gateway never follows' : 'a status the gateway does not relay';
+  const headers = upstreamHeaders ? responseHeaders(upstreamHeaders, undefined, providerId, secrets) : undefined;
+  if (headers) delete headers['content-type'];
+  return new GatewayError(502, 'upstream_error', 'upstream_error', `Provider "${providerId}" answered HTTP ${status} (${what}).`, null, status, headers);
 }
 
 interface ParsedError {
@@ -257,17 +371,20 @@ export function parseErrorBody(text: string): ParsedError {
 
 const PASS_HEADERS = new Set(['content-type', 'retry-after', 'openai-processing-ms']);
 
-/** The upstream response headers a client may see (CONTRACT §4); everything else is dropped. */
-export function responseHeaders(upstream: Headers, requestId: string | undefined, providerId: string): Record<string, string> {
+/**
+ * The upstream response headers a client may see (CONTRACT §4); everything else is dropped. Their values are
+ * redacted (a provider may echo the key it received in a request id or a rate-limit header).
+ */
+export function responseHeaders(upstream: Headers, requestId: string | undefined, providerId: string, secrets: readonly string[]): Record<string, string> {
   // A plain record: Response constructors on Node and Bun take it on their fast path.
   const out: Record<string, string> = {};
   upstream.forEach((value, name) => {
     if (PASS_HEADERS.has(name) || name.startsWith('x-ratelimit-') || name.startsWith('anthropic-ratelimit-')) {
-      out[name] = value;
+      out[name] = redact(value, secrets);
     }
   });
   const upstreamId = upstream.get('x-request-id') ?? upstream.get('request-id');
-  if (upstreamId) out['x-upstream-request-id'] = upstreamId;
+  if (upstreamId) out['x-upstream-request-id'] = redact(upstreamId, secrets);
   if (requestId !== undefined) out['x-request-id'] = requestId;
   out['x-mini-llm-provider'] = providerId;
   return out;

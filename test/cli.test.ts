@@ -171,7 +171,7 @@ describe('checkAliases', () => {
 
 describe('cli helpers', () => {
   it('aliasRows: configured flag and what to set', () => {
-    const rows = aliasRows(loadConfig({ OPENAI_API_KEY: 'k', MINI_LLM_MODELS: '{"mine":"custom/x"}' }));
+    const rows = aliasRows(loadConfig({ OPENAI_API_KEY: 'k-test-key', MINI_LLM_MODELS: '{"mine":"custom/x"}' }));
     expect(rows.find((r) => r.alias === 'gpt-4o')).toEqual({ alias: 'gpt-4o', provider: 'openai', model: 'gpt-4o', configured: true, enable: 'OPENAI_API_KEY' });
     expect(rows.find((r) => r.alias === 'llama-70b')).toMatchObject({ provider: 'nebius', model: 'meta-llama/Llama-3.3-70B-Instruct', configured: false, enable: 'NEBIUS_API_KEY' });
     expect(rows.find((r) => r.alias === 'mine')).toMatchObject({ configured: false, enable: 'CUSTOM_PROVIDER_URL and CUSTOM_PROVIDER_KEY' });

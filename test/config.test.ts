@@ -18,11 +18,11 @@ describe('loadConfig', () => {
   });
 
   it('enables providers by their keys and applies *_BASE_URL overrides', () => {
-    const c = loadConfig({ OPENAI_API_KEY: 'k1', OPENAI_BASE_URL: 'http://127.0.0.1:9/v1/', NEBIUS_API_KEY: 'k2' });
-    expect(c.providers.get('openai')).toMatchObject({ enabled: true, apiKey: 'k1', chatUrl: 'http://127.0.0.1:9/v1/chat/completions' });
+    const c = loadConfig({ OPENAI_API_KEY: 'key-one-1', OPENAI_BASE_URL: 'http://127.0.0.1:9/v1/', NEBIUS_API_KEY: 'key-two-2' });
+    expect(c.providers.get('openai')).toMatchObject({ enabled: true, apiKey: 'key-one-1', chatUrl: 'http://127.0.0.1:9/v1/chat/completions' });
     expect(c.providers.get('nebius')!.enabled).toBe(true);
     expect(c.providers.get('anthropic')!.enabled).toBe(false);
-    expect(c.secrets).toEqual(expect.arrayContaining(['k1', 'k2']));
+    expect(c.secrets).toEqual(expect.arrayContaining(['key-one-1', 'key-two-2']));
   });
 
   it.each([
@@ -32,7 +32,7 @@ describe('loadConfig', () => {
     ['http://127.0.0.1:4002/v1/', 'http://127.0.0.1:4002/v1'],
     ['https://host.example/internal', 'https://host.example/internal/v1'],
   ])('custom provider URL %s has base %s', (url, base) => {
-    const c = loadConfig({ CUSTOM_PROVIDER_URL: url, CUSTOM_PROVIDER_KEY: 'k' });
+    const c = loadConfig({ CUSTOM_PROVIDER_URL: url, CUSTOM_PROVIDER_KEY: 'k-test-key' });
     expect(c.providers.get('custom')!.baseUrl).toBe(base);
     expect(c.providers.get('custom')!.chatUrl).toBe(`${base}/chat/completions`);
     expect(customBaseUrl(base)).toBe(base);
@@ -40,7 +40,7 @@ describe('loadConfig', () => {
 
   it('needs both custom variables', () => {
     expect(loadConfig({ CUSTOM_PROVIDER_URL: 'http://127.0.0.1:1' }).providers.get('custom')!.enabled).toBe(false);
-    expect(loadConfig({ CUSTOM_PROVIDER_KEY: 'k' }).providers.get('custom')!.enabled).toBe(false);
+    expect(loadConfig({ CUSTOM_PROVIDER_KEY: 'k-test-key' }).providers.get('custom')!.enabled).toBe(false);
   });
 
   it('merges MINI_LLM_MODELS over the default aliases', () => {
@@ -89,12 +89,12 @@ describe('loadConfig', () => {
   });
 
   it('parses gateway keys as a comma-separated list', () => {
-    expect(loadConfig({ MINI_LLM_API_KEY: ' a, b ,,c' }).apiKeys).toEqual(['a', 'b', 'c']);
+    expect(loadConfig({ MINI_LLM_API_KEY: ' key-aaaa, key-bbbb ,,key-cccc' }).apiKeys).toEqual(['key-aaaa', 'key-bbbb', 'key-cccc']);
   });
 });
 
 describe('resolveModel', () => {
-  const config = loadConfig({ OPENAI_API_KEY: 'k', NEBIUS_API_KEY: 'k', CUSTOM_PROVIDER_URL: 'http://127.0.0.1:1', CUSTOM_PROVIDER_KEY: 'k' });
+  const config = loadConfig({ OPENAI_API_KEY: 'k-test-key', NEBIUS_API_KEY: 'k-test-key', CUSTOM_PROVIDER_URL: 'http://127.0.0.1:1', CUSTOM_PROVIDER_KEY: 'k-test-key' });
 
   it.each([
     ['gpt-4o', 'openai', 'gpt-4o', 'gpt-4o'],

@@ -168,7 +168,7 @@ describe('errors', () => {
   });
 
   it('provider not configured → 400, naming the variable', async () => {
-    const err = await withGateway({ ...mock.env, OPENAI_API_KEY: 'k' }, async (only) =>
+    const err = await withGateway({ ...mock.env, OPENAI_API_KEY: 'k-test-key' }, async (only) =>
       expectError(await post(only.url, { model: 'claude-haiku', messages: [] }), 400, 'invalid_request_error', 'provider_not_configured'),
     );
     expect(err.message).toContain('ANTHROPIC_API_KEY');
@@ -211,7 +211,7 @@ describe('errors', () => {
   });
 
   it('upstream unreachable → 502 upstream_unreachable', async () => {
-    const err = await withGateway({ OPENAI_API_KEY: 'k', OPENAI_BASE_URL: 'http://127.0.0.1:1/v1' }, async (down) =>
+    const err = await withGateway({ OPENAI_API_KEY: 'k-test-key', OPENAI_BASE_URL: 'http://127.0.0.1:1/v1' }, async (down) =>
       expectError(await post(down.url, { model: 'gpt-4o', messages: [] }), 502, 'upstream_error', 'upstream_unreachable'),
     );
     expect(err.message).toContain('openai');

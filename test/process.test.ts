@@ -25,7 +25,7 @@ describe('start-up', () => {
     const blocker: Server = createServer();
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
     const taken = (blocker.address() as { port: number }).port;
-    const gw = await spawnGateway(systemNode(), nodeArgs, { MINI_LLM_PORT: String(taken), OPENAI_API_KEY: 'k' });
+    const gw = await spawnGateway(systemNode(), nodeArgs, { MINI_LLM_PORT: String(taken), OPENAI_API_KEY: 'k-test-key' });
     try {
       const port = Number(new URL(gw.url).port);
       expect(port).toBeGreaterThan(taken);
@@ -61,9 +61,9 @@ describe('start-up', () => {
   });
 
   it('warns when bound beyond loopback without a gateway key', () => {
-    expect(startupWarnings(loadConfig({ OPENAI_API_KEY: 'k', MINI_LLM_HOST: '0.0.0.0' })).join('\n')).toContain('MINI_LLM_API_KEY');
-    expect(startupWarnings(loadConfig({ OPENAI_API_KEY: 'k', MINI_LLM_HOST: '0.0.0.0', MINI_LLM_API_KEY: 'g' }))).toEqual([]);
-    expect(startupWarnings(loadConfig({ OPENAI_API_KEY: 'k' }))).toEqual([]);
+    expect(startupWarnings(loadConfig({ OPENAI_API_KEY: 'k-test-key', MINI_LLM_HOST: '0.0.0.0' })).join('\n')).toContain('MINI_LLM_API_KEY');
+    expect(startupWarnings(loadConfig({ OPENAI_API_KEY: 'k-test-key', MINI_LLM_HOST: '0.0.0.0', MINI_LLM_API_KEY: 'g-test-key' }))).toEqual([]);
+    expect(startupWarnings(loadConfig({ OPENAI_API_KEY: 'k-test-key' }))).toEqual([]);
   });
 });
 
@@ -160,7 +160,7 @@ describe.each(RUNTIMES.filter((r) => r.name !== 'workerd'))('shutdown on $name',
 
 describe('IPC', () => {
   it('shuts down when the parent disconnects the IPC channel', async () => {
-    const gw = await spawnGateway(systemNode(), nodeArgs, { OPENAI_API_KEY: 'k' }, { ipc: true });
+    const gw = await spawnGateway(systemNode(), nodeArgs, { OPENAI_API_KEY: 'k-test-key' }, { ipc: true });
     gw.child.disconnect();
     const code = await Promise.race([gw.exited, new Promise((r) => setTimeout(() => r('timeout'), 5000))]);
     if (code === 'timeout') await gw.stop();

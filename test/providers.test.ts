@@ -15,7 +15,7 @@ describe('preset table', () => {
     ['xai', 'XAI_API_KEY', 'https://api.x.ai/v1'],
   ])('%s is enabled by %s and defaults to %s', (id, keyVar, base) => {
     expect(loadConfig({}).providers.get(id)).toMatchObject({ enabled: false, baseUrl: base, chatUrl: `${base}/chat/completions`, enableHint: keyVar });
-    expect(loadConfig({ [keyVar]: 'k' }).providers.get(id)).toMatchObject({ enabled: true, apiKey: 'k', auth: 'bearer' });
+    expect(loadConfig({ [keyVar]: 'k-test-key' }).providers.get(id)).toMatchObject({ enabled: true, apiKey: 'k-test-key', auth: 'bearer' });
   });
 
   it('ollama needs no key: enabled when OLLAMA_BASE_URL is set', () => {
@@ -26,7 +26,7 @@ describe('preset table', () => {
   it('every row follows the naming rule <ID>_API_KEY / <ID>_BASE_URL', () => {
     for (const spec of BUILTIN_PROVIDERS) {
       const id = spec.id.toUpperCase();
-      const p = loadConfig({ [`${id}_API_KEY`]: 'k', [`${id}_BASE_URL`]: 'http://127.0.0.1:9/x' }).providers.get(spec.id)!;
+      const p = loadConfig({ [`${id}_API_KEY`]: 'k-test-key', [`${id}_BASE_URL`]: 'http://127.0.0.1:9/x' }).providers.get(spec.id)!;
       expect(p.enabled).toBe(true);
       expect(p.baseUrl).toBe('http://127.0.0.1:9/x');
     }
@@ -36,7 +36,7 @@ describe('preset table', () => {
     const c = loadConfig({
       MINI_LLM_PROVIDERS: JSON.stringify({ myvllm: { baseUrl: 'http://127.0.0.1:8000/v1', apiKeyEnv: 'MYVLLM_KEY' }, local: { baseUrl: 'http://127.0.0.1:8001/v1' }, claude2: { baseUrl: 'http://127.0.0.1:8002', kind: 'anthropic', apiKeyEnv: 'C2' } }),
       MYVLLM_KEY: 'secret-vllm',
-      C2: 'c2-key',
+      C2: 'c2-key-1234',
     });
     expect(c.providers.get('myvllm')).toMatchObject({ enabled: true, apiKey: 'secret-vllm', auth: 'bearer', chatUrl: 'http://127.0.0.1:8000/v1/chat/completions' });
     expect(c.providers.get('local')).toMatchObject({ enabled: true, apiKey: undefined, auth: 'none' });
@@ -50,8 +50,8 @@ describe('preset table', () => {
   });
 
   it('MINI_LLM_PROVIDERS overrides a built-in row', () => {
-    const c = loadConfig({ MINI_LLM_PROVIDERS: '{"openai":{"baseUrl":"http://127.0.0.1:7000/v1"}}', OPENAI_API_KEY: 'k' });
-    expect(c.providers.get('openai')).toMatchObject({ enabled: true, baseUrl: 'http://127.0.0.1:7000/v1', apiKey: 'k' });
+    const c = loadConfig({ MINI_LLM_PROVIDERS: '{"openai":{"baseUrl":"http://127.0.0.1:7000/v1"}}', OPENAI_API_KEY: 'k-test-key' });
+    expect(c.providers.get('openai')).toMatchObject({ enabled: true, baseUrl: 'http://127.0.0.1:7000/v1', apiKey: 'k-test-key' });
   });
 
   it.each([

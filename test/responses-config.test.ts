@@ -6,7 +6,7 @@ const provider = (env: Record<string, string>, id: string) => loadConfig(env).pr
 
 describe('provider.responses', () => {
   it('is on for openai only among the built-ins, with {base}/responses', () => {
-    const env = { OPENAI_API_KEY: 'k', OPENAI_BASE_URL: 'http://127.0.0.1:9/v1/' };
+    const env = { OPENAI_API_KEY: 'sk-test-0123456789', OPENAI_BASE_URL: 'http://127.0.0.1:9/v1/' };
     expect(provider(env, 'openai')).toMatchObject({ responses: true, responsesUrl: 'http://127.0.0.1:9/v1/responses' });
     for (const id of ['anthropic', 'nebius', 'deepinfra', 'groq', 'together', 'fireworks', 'openrouter', 'mistral', 'xai', 'ollama']) {
       expect(provider(env, id).responses, id).toBe(false);
@@ -15,7 +15,7 @@ describe('provider.responses', () => {
 
   it('is set per provider in MINI_LLM_PROVIDERS, for new and built-in rows', () => {
     const env = {
-      OPENAI_API_KEY: 'k',
+      OPENAI_API_KEY: 'sk-test-0123456789',
       MINI_LLM_PROVIDERS: JSON.stringify({ myvllm: { baseUrl: 'http://127.0.0.1:8000/v1', responses: true }, plain: { baseUrl: 'http://127.0.0.1:8001/v1' }, openai: { responses: false }, groq: { responses: true } }),
     };
     expect(provider(env, 'myvllm')).toMatchObject({ responses: true, responsesUrl: 'http://127.0.0.1:8000/v1/responses' });

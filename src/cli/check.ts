@@ -1,6 +1,7 @@
 /** `models --check`, the network part: ask each provider for its model list. */
 import type { Config, Provider } from '../config.js';
 import { adapterFor } from '../providers/index.js';
+import { UPSTREAM_HEADERS } from '../upstream.js';
 import { checkAliases, providersToCheck, type AliasRow, type CheckResult, type ProviderListing } from './models.js';
 
 export const CHECK_TIMEOUT_MS = 15_000;
@@ -42,7 +43,8 @@ export async function fetchListing(
   let next: string | undefined = url;
   try {
     for (let page = 0; next !== undefined && page < MAX_PAGES; page++) {
-      const res = await fetchImpl(next, { method: 'GET', headers, signal, redirect: 'follow' });
+      // Never follow a redirect (it would carry the key to another origin): a 3xx is reported as its status.
+      const res = await fetchImpl(next, { method: 'GET', headers: { ...headers, ...UPSTREAM_HEADERS }, signal, redirect: 'manual' });
       if (!res.ok) {
         await res.body?.cancel().catch(() => {});
         return { ok: false, reason: `HTTP ${res.status}` };

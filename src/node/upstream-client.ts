@@ -15,14 +15,15 @@
  *   the error itself (`err.code`). An abort rejects with the signal's reason;
  * - timeouts are left to the caller (the gateway's watchdog, `MINI_LLM_TIMEOUT_MS`): undici's own header and
  *   body timeouts are off;
- * - a body the upstream compressed although nobody asked (`content-encoding: gzip|deflate|br`) is decoded, as
- *   `fetch` would, and `content-encoding`/`content-length` are dropped;
+ * - a body is never decoded: an encoded one (`content-encoding: gzip`, ...) comes back as it is, with its
+ *   `content-encoding`, and the gateway (which asks for `identity`) refuses it (src/upstream.ts) instead of
+ *   inflating it without bound;
+ * - redirects are never followed (undici's `request()` does not);
  * - a status `new Response` cannot carry (below 200, above 599) is a failure before the headers
- *   (`cause.code = 'UND_ERR_INVALID_STATUS'`), so the gateway answers 502.
+ *   (`cause.code = 'UND_ERR_INVALID_STATUS'`, `cause.status` the status), so the gateway answers 502.
  */
 import { createRequire } from 'node:module';
 import type { Readable } from 'node:stream';
-import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Dispatcher } from 'undici';
 import { PUSH_BODY, pushToWeb, type PushBody } from '../stream-guard.js';
 import type { UpstreamFetch } from '../upstream.js';
@@ -71,12 +72,11 @@ function fetchFailed(cause: unknown): TypeError {
 }
 
 /** undici's header object → pairs, keeping repeated headers (`set-cookie`, ...) as separate values. */
-function headerPairs(raw: Record<string, string | string[] | undefined>, dropEncoding: boolean): [string, string][] {
+function headerPairs(raw: Record<string, string | string[] | undefined>): [string, string][] {
   const pairs: [string, string][] = [];
   for (const name in raw) {
     const value = raw[name];
     if (value === undefined) continue;
-    if (dropEncoding && (name === 'content-encoding' || name === 'content-length')) continue;
     if (typeof value === 'string') pairs.push([name, value]);
     else for (const v of value) pairs.push([name, v]);
   }
@@ -146,20 +146,6 @@ function discard(body: Readable) {
   body.destroy();
 }
 
-function decoder(encoding: string): NodeJS.ReadWriteStream | undefined {
-  switch (encoding.trim().toLowerCase()) {
-    case 'gzip':
-    case 'x-gzip':
-      return createGunzip();
-    case 'deflate':
-      return createInflate();
-    case 'br':
-      return createBrotliDecompress();
-    default:
-      return undefined;
-  }
-}
-
 /**
  * undici is loaded on first use, or right after start-up (setImmediate: after the start line, CONTRACT §7),
  * so its ~80 ms of module loading does not delay the start line.
@@ -215,25 +201,17 @@ export function createUndiciFetch(options: UndiciFetchOptions = {}): UndiciFetch
     const { statusCode, headers, body } = data;
     if (statusCode < 200 || statusCode > 599) {
       discard(body);
-      throw fetchFailed(Object.assign(new Error(`The upstream answered with HTTP status ${statusCode}.`), { code: 'UND_ERR_INVALID_STATUS' }));
+      throw fetchFailed(Object.assign(new Error(`The upstream answered with HTTP status ${statusCode}.`), { code: 'UND_ERR_INVALID_STATUS', status: statusCode }));
     }
     if (NULL_BODY.has(statusCode)) {
       discard(body);
-      return new Response(null, { status: statusCode, headers: headerPairs(headers, false) });
-    }
-    const encoding = headers['content-encoding'];
-    const decode = typeof encoding === 'string' && encoding !== 'identity' ? decoder(encoding) : undefined;
-    let source: Readable = body;
-    if (decode) {
-      source = body.pipe(decode) as unknown as Readable;
-      body.on('error', (err) => source.destroy(err));
-      source.once('close', () => body.destroy());
+      return new Response(null, { status: statusCode, headers: headerPairs(headers) });
     }
     // One body, three ways to take it (whichever comes first): the Web stream, a push body (PUSH_BODY, no Web
     // stream in between), or a whole read (a non-streamed answer) straight from the Node stream. `onBodyData`
     // sees every chunk in each.
-    const pushBody = nodePushBody(source, init.onBodyData);
-    const response = new Response(pushToWeb(pushBody), { status: statusCode, headers: headerPairs(headers, decode !== undefined) });
+    const pushBody = nodePushBody(body, init.onBodyData);
+    const response = new Response(pushToWeb(pushBody), { status: statusCode, headers: headerPairs(headers) });
     Object.defineProperty(response, 'bytes', { value: () => collect(pushBody) });
     Object.defineProperty(response, 'arrayBuffer', { value: () => collect(pushBody).then((b) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)) });
     Object.defineProperty(response, PUSH_BODY, { value: pushBody });

@@ -1,0 +1,172 @@
+/**
+ * A hostile (or broken) provider on loopback, for test/hostile*.test.ts. One server; the upstream model name
+ * picks the behaviour (it answers every path, so it can stand in for an OpenAI-compatible or an Anthropic
+ * provider). It records every request, and `elsewhere` is a second origin that records whatever a redirect
+ * brings it.
+ *
+ *   echo-key-error        400 whose error message, type, code and param, and whose retry-after, x-ratelimit-*
+ *                         and x-request-id headers, all echo the key it received
+ *   echo-key-ok           200 chat answer whose x-request-id and x-ratelimit-* headers echo the key
+ *   echo-key-stream       Anthropic 200 stream: message_start, then an `error` event echoing the key
+ *   echo-headers          200 JSON: the request headers it received
+ *   redirect:CODE         CODE with `location` on the other origin
+ *   raw-status:CODE       a raw HTTP/1.1 answer with status CODE (any number, e.g. 600) and a small JSON body
+ *   huge-json:BYTES       200 application/json, BYTES of body (sent as fast as the reader takes it)
+ *   huge-error:BYTES      500 with BYTES of body
+ *   gzip                  200 JSON sent gzip-encoded although identity was asked for (a 64 MiB bomb inflated)
+ *   gzip-gzip             200 with `content-encoding: gzip, gzip`
+ *   endless-event:BYTES   Anthropic 200 stream: message_start, then BYTES of `data:` lines that never end the event
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { gzipSync } from 'node:zlib';
+
+export interface HostileRequest {
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+  model: string;
+}
+
+export interface HostileUpstream {
+  url: string;
+  /** The other origin a redirect points at. */
+  elsewhereUrl: string;
+  requests: HostileRequest[];
+  elsewhere: HostileRequest[];
+  /** Bytes of hostile body written so far, over all requests. */
+  written(): number;
+  close(): Promise<void>;
+}
+
+const CHAT = (id: string) =>
+  JSON.stringify({ id, object: 'chat.completion', created: 1, model: 'm', choices: [{ index: 0, message: { role: 'assistant', content: 'hi' }, finish_reason: 'stop' }], usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } });
+
+const sse = (event: string, data: unknown) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+const MESSAGE_START = sse('message_start', { type: 'message_start', message: { id: 'msg_1', type: 'message', role: 'assistant', model: 'claude', content: [], usage: { input_tokens: 1, output_tokens: 0 } } });
+
+let bomb: Buffer | undefined;
+/** 64 MiB of JSON-ish text, gzipped to ~64 KB. */
+const gzipBomb = () => (bomb ??= gzipSync(Buffer.alloc(64 * 1024 * 1024, 0x20), { level: 1 }));
+
+/** Write `total` bytes of `piece` repeated, honouring back-pressure, and stop when the reader goes away. */
+async function flood(res: ServerResponse, total: number, piece: Buffer, count: (n: number) => void): Promise<void> {
+  let sent = 0;
+  while (sent < total && !res.destroyed) {
+    const chunk = piece.subarray(0, Math.min(piece.length, total - sent));
+    sent += chunk.length;
+    count(chunk.length);
+    if (!res.write(chunk)) await new Promise((r) => { res.once('drain', r); res.once('close', r); });
+  }
+  if (!res.destroyed) res.end();
+}
+
+function listen(server: Server, sockets: Set<Socket>): Promise<string> {
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
+}
+
+async function readBody(req: IncomingMessage): Promise<any> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    return null;
+  }
+}
+
+export async function startHostileUpstream(): Promise<HostileUpstream> {
+  const requests: HostileRequest[] = [];
+  const elsewhere: HostileRequest[] = [];
+  const sockets = new Set<Socket>();
+  let written = 0;
+  const count = (n: number) => (written += n);
+  let elsewhereUrl = '';
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const body = await readBody(req);
+    const model = String(body?.model ?? '');
+    requests.push({ path: req.url ?? '/', headers: req.headers, model });
+    const key = String(req.headers['x-api-key'] ?? req.headers.authorization ?? '').replace(/^Bearer /, '');
+    const [scenario, arg = ''] = model.split(':');
+    const n = Number(arg);
+    switch (scenario) {
+      case 'echo-key-error':
+        res.writeHead(400, { 'content-type': 'application/json', 'retry-after': key, 'x-ratelimit-limit-requests': key, 'x-request-id': key });
+        return res.end(JSON.stringify({ error: { message: `bad key ${key}`, type: `type-${key}`, code: `code-${key}`, param: `param-${key}` } }));
+      case 'echo-key-ok':
+        res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': `req-${key}`, 'x-ratelimit-remaining-tokens': key });
+        return res.end(CHAT('chatcmpl-ok'));
+      case 'echo-key-stream':
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.write(MESSAGE_START);
+        return res.end(sse('error', { type: 'error', error: { type: `overloaded-${key}`, message: `Overloaded; your key is ${key}` } }));
+      case 'echo-headers':
+        res.writeHead(200, { 'content-type': 'application/json' });
+        return res.end(JSON.stringify({ ...JSON.parse(CHAT('chatcmpl-h')), received_headers: req.headers }));
+      case 'redirect':
+        res.writeHead(n, { location: `${elsewhereUrl}/stolen`, 'content-type': 'application/json' });
+        return res.end(CHAT('chatcmpl-redirect'));
+      case 'raw-status': {
+        const text = CHAT('chatcmpl-raw');
+        res.socket!.end(`HTTP/1.1 ${n} Odd\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`);
+        return;
+      }
+      case 'huge-json':
+        res.writeHead(200, { 'content-type': 'application/json' });
+        return flood(res, n, Buffer.alloc(64 * 1024, 0x20), count);
+      case 'huge-error':
+        res.writeHead(500, { 'content-type': 'text/plain' });
+        return flood(res, n, Buffer.alloc(64 * 1024, 0x61), count);
+      case 'gzip':
+        res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+        return res.end(gzipBomb());
+      case 'gzip-gzip':
+        res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip, gzip' });
+        return res.end(gzipSync(gzipSync(CHAT('chatcmpl-gz'))));
+      case 'endless-event':
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.write(MESSAGE_START);
+        res.write('event: content_block_delta\n');
+        return flood(res, n, Buffer.from(`data: ${'x'.repeat(64 * 1024 - 7)}\n`), count);
+      default:
+        res.writeHead(200, { 'content-type': 'application/json' });
+        return res.end(CHAT('chatcmpl-default'));
+    }
+  };
+
+  const server = createServer((req, res) => void handle(req, res).catch(() => res.destroy()));
+  const other = createServer(async (req, res) => {
+    const body = await readBody(req);
+    elsewhere.push({ path: req.url ?? '/', headers: req.headers, model: String(body?.model ?? '') });
+    res.writeHead(200, { 'content-type': 'application/json' }).end(CHAT('chatcmpl-elsewhere'));
+  });
+  const url = await listen(server, sockets);
+  elsewhereUrl = await listen(other, sockets);
+  return {
+    url,
+    elsewhereUrl,
+    requests,
+    elsewhere,
+    written: () => written,
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await Promise.all([new Promise((r) => server.close(r)), new Promise((r) => other.close(r))]);
+    },
+  };
+}
+
+/** Gateway env: provider `hostile` (OpenAI-compatible) and `hostile-claude` (Anthropic) on the mock, with keys. */
+export const HOSTILE_KEY = 'sk-hostile-secret-0123456789';
+export const HOSTILE_CLAUDE_KEY = 'sk-ant-hostile-secret-9876543210';
+export const hostileEnv = (url: string): Record<string, string> => ({
+  MINI_LLM_PROVIDERS: JSON.stringify({
+    hostile: { baseUrl: `${url}/v1`, apiKeyEnv: 'HOSTILE_KEY' },
+    'hostile-claude': { baseUrl: url, kind: 'anthropic', apiKeyEnv: 'HOSTILE_CLAUDE_KEY' },
+  }),
+  HOSTILE_KEY,
+  HOSTILE_CLAUDE_KEY,
+});
