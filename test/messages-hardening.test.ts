@@ -1,0 +1,52 @@
+/**
+ * Malformed `/v1/messages` and `/v1/messages/count_tokens` bodies: each gets a 4xx in Anthropic's shape (or,
+ * where the value is merely odd but usable, a 200), never a 5xx; translated (an OpenAI-compatible provider),
+ * pass-through (an Anthropic-kind provider) and count_tokens' local estimate alike.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGateway, type RunningGateway } from './helpers.js';
+import { startMessagesUpstream, type MessagesUpstream } from './mocks/messages-upstream.js';
+
+let mock: MessagesUpstream;
+let gw: RunningGateway;
+beforeAll(async () => {
+  mock = await startMessagesUpstream();
+  gw = await startGateway({ ...mock.env, MINI_LLM_LOG: 'silent' });
+});
+afterAll(async () => {
+  await gw?.close();
+  await mock?.close();
+});
+
+const ODD: unknown[] = [
+  null, 0, -1, 1e308, '', 'x'.repeat(10_000), true, [], [null], [1, 'a'], {}, { type: 'nope' }, [{}], [{ type: 5 }],
+  [{ role: 'user', content: {} }], [{ role: 'user', content: null }], [{ role: 'user', content: [null, 3, { type: 'image' }] }],
+  [{ role: 'user', content: [{ type: 'document', source: null }] }], [{ role: 'user', content: [{ type: 'tool_result', content: { a: 1 } }] }],
+  [{ role: 'assistant', content: [{ type: 'tool_use', input: 'x' }] }], [{ role: 'tool', content: 'x' }],
+  [{ role: 'user', content: [{ type: 'image', source: { type: 'base64', data: 5 } }] }], { effort: 'constructor' }, { type: 'enabled', budget_tokens: 'x' },
+  { type: 'tool', name: 5 }, [{ name: 5 }], [{ name: 'x', input_schema: 'y' }], { format: { type: 'json_schema', schema: 5 } }, { user_id: {} },
+];
+const FIELDS = ['messages', 'system', 'tools', 'tool_choice', 'thinking', 'output_config', 'metadata', 'max_tokens', 'temperature', 'stop_sequences', 'stream'];
+
+// count_tokens for an OpenAI-compatible model is a local estimate: lenient by design (any body gets a count).
+describe.each([
+  ['/v1/messages', 'gpt-4o-mini', true],
+  ['/v1/messages', 'claude-sonnet-4-6', true],
+  ['/v1/messages/count_tokens', 'gpt-4o-mini', false],
+  ['/v1/messages/count_tokens', 'claude-sonnet-4-6', true],
+])('odd values in every field, %s with %s', (path, model, refusesSome) => {
+  it(`answers ${FIELDS.length * ODD.length} malformed bodies with 4xx or 200, never 5xx, in Anthropic's shape`, async () => {
+    const statuses = new Map<number, number>();
+    for (const field of FIELDS) {
+      for (const value of ODD) {
+        const body = { model, max_tokens: 16, messages: [{ role: 'user', content: 'hi' }], [field]: value };
+        const res = await fetch(`${gw.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        const text = await res.text();
+        statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+        expect(res.status < 500, `${field}=${JSON.stringify(value).slice(0, 60)} → ${res.status} ${text.slice(0, 300)}`).toBe(true);
+        if (res.status >= 400) expect(JSON.parse(text), `${field}=${JSON.stringify(value).slice(0, 60)}: ${text.slice(0, 300)}`).toEqual({ type: 'error', error: { type: expect.any(String), message: expect.any(String) } });
+      }
+    }
+    if (refusesSome) expect(statuses.get(400) ?? 0).toBeGreaterThan(0);
+  }, 60_000);
+});
