@@ -16,7 +16,10 @@
  * The chat request a dialect builds asks for `stream_options.include_usage` when it streams, so that usage
  * reaches the dialect whatever the provider.
  */
+import type { Provider } from '../config.js';
+import { GatewayError } from '../errors.js';
 import type { ChatBody, TranslatedBody } from '../providers/types.js';
+import { redact } from '../redact.js';
 import type { Plan, PlanInput } from './types.js';
 
 /** How a dialect turns chat answers into its own. */
@@ -29,6 +32,17 @@ export interface FromChat {
 
 const encoder = new TextEncoder();
 const empty = () => new ReadableStream<Uint8Array>({ start: (c) => c.close() });
+
+type Json = Record<string, any>;
+
+/** A 200 whose body is an error (some OpenAI-compatible servers answer so): the error, never an empty answer. */
+export function failedIfError(chat: Json, provider: Provider): Json {
+  if (chat.error === undefined || chat.error === null || Array.isArray(chat.choices)) return chat;
+  const e = (typeof chat.error === 'object' ? chat.error : { message: chat.error }) as Json;
+  const status = typeof e.code === 'number' && e.code >= 400 && e.code < 600 ? e.code : 502;
+  const message = typeof e.message === 'string' && e.message !== '' ? redact(e.message, provider.apiKey ? [provider.apiKey] : []) : `Provider "${provider.id}" answered with an error.`;
+  throw new GatewayError(status, 'upstream_error', null, message, null, 200);
+}
 
 /** The plan for a request translated through chat: the adapter builds the upstream call, `back` maps the answer. */
 export function viaChat(input: PlanInput, chatBody: ChatBody, back: FromChat): Plan {
@@ -46,7 +60,7 @@ export function viaChat(input: PlanInput, chatBody: ChatBody, back: FromChat): P
         return { body: back.stream(source), contentType: 'text/event-stream; charset=utf-8' };
       }
       const bytes = chat instanceof Uint8Array ? chat : new Uint8Array(await new Response(chat).arrayBuffer());
-      const json = JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
+      const json = failedIfError(JSON.parse(new TextDecoder().decode(bytes)) as Json, provider);
       return { body: encoder.encode(JSON.stringify(back.whole(json))), contentType: 'application/json' };
     },
   };

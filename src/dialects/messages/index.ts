@@ -6,9 +6,7 @@
  * (request.ts, response.ts, stream.ts); count_tokens is then a local estimate (count-tokens.ts).
  */
 import type { Provider } from '../../config.js';
-import { GatewayError } from '../../errors.js';
 import { ANTHROPIC_VERSION } from '../../providers/anthropic/index.js';
-import { redact } from '../../upstream.js';
 import { authHeaders, type ChatBody, type UpstreamCall } from '../../providers/types.js';
 import { viaChat } from '../pivot.js';
 import type { Dialect } from '../types.js';
@@ -31,15 +29,6 @@ function passThrough(url: string, body: ChatBody, provider: Provider, upstreamMo
   return { url, headers: out, body: JSON.stringify({ ...body, model: upstreamModel }) };
 }
 
-/** A 200 whose body is an error (some OpenAI-compatible servers answer so): the error, not an empty message. */
-function failedIfError(chat: Record<string, unknown>, provider: Provider): Record<string, unknown> {
-  if (chat.error === undefined || Array.isArray(chat.choices)) return chat;
-  const e = (typeof chat.error === 'object' && chat.error !== null ? chat.error : { message: chat.error }) as Record<string, unknown>;
-  const status = typeof e.code === 'number' && e.code >= 400 && e.code < 600 ? e.code : 502;
-  const message = typeof e.message === 'string' && e.message !== '' ? redact(e.message, provider.apiKey ? [provider.apiKey] : []) : `Provider "${provider.id}" answered with an error.`;
-  throw new GatewayError(status, 'upstream_error', null, message, null, 200);
-}
-
 export const messagesDialect: Dialect = {
   name: 'messages',
   plan(input) {
@@ -50,7 +39,7 @@ export const messagesDialect: Dialect = {
     const chat = messagesToChat(body, upstreamModel, { maxCompletionTokens: provider.id === 'openai' });
     return viaChat(input, chat, {
       stream: (s) => chatToMessagesStream(s, { model, secrets: provider.apiKey ? [provider.apiKey] : [] }),
-      whole: (c) => chatToMessage(failedIfError(c, provider), model),
+      whole: (c) => chatToMessage(c, model),
     });
   },
   errorResponse: messagesErrorResponse,

@@ -1,0 +1,65 @@
+/**
+ * Fixes from the review of the new routes (/v1/messages, /v1/responses) against an OpenAI-compatible upstream
+ * that behaves oddly but plausibly: a 200 whose body is an error, and a whole JSON answer to a `stream: true`
+ * request (a server that ignores `stream`). The clients are the real SDKs.
+ */
+import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGateway, type RunningGateway } from './helpers.js';
+import { startLoopback, type Loopback } from './mocks/loopback.js';
+
+const UPSTREAM_KEY = 'sk-review-upstream-0123456789';
+
+const completion = (model: string, message: Record<string, unknown>, finish = 'stop') => ({
+  id: 'chatcmpl-review',
+  object: 'chat.completion',
+  created: 1760000000,
+  model,
+  choices: [{ index: 0, message: { role: 'assistant', ...message }, finish_reason: finish }],
+  usage: { prompt_tokens: 12, completion_tokens: 5, total_tokens: 17, prompt_tokens_details: { cached_tokens: 2 } },
+});
+
+/** The upstream model picks the answer: `error200` (a 200 carrying an error), `json-text`, `json-tool` (whole JSON, whatever `stream` says). */
+let up: Loopback;
+let gw: RunningGateway;
+beforeAll(async () => {
+  up = await startLoopback((rec, res) => {
+    const model = String(rec.body?.model);
+    const json = (body: unknown) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    if (model === 'error200') return json({ error: { message: `boom ${UPSTREAM_KEY}`, type: 'server_error', code: 503 } });
+    if (model === 'json-text') return json(completion(model, { content: 'Hello whole.', reasoning_content: 'Thinking it over.' }));
+    if (model === 'json-tool') return json(completion(model, { content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] }, 'tool_calls'));
+    return json({ error: { message: 'unknown scenario' } });
+  });
+  gw = await startGateway({ MINI_LLM_PROVIDERS: JSON.stringify({ up: { baseUrl: `${up.url}/v1`, apiKeyEnv: 'UP_KEY' } }), UP_KEY: UPSTREAM_KEY, MINI_LLM_LOG: 'silent' });
+});
+afterAll(async () => {
+  await gw?.close();
+  await up?.close();
+});
+
+const anthropic = () => new Anthropic({ baseURL: gw.url, apiKey: 'unused', maxRetries: 0 });
+const openai = () => new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: 'unused', maxRetries: 0 });
+const WEATHER = { name: 'get_weather', description: 'Weather', input_schema: { type: 'object' as const, properties: { city: { type: 'string' } } } };
+
+describe('a 200 whose body is an error is an error on every translated route, never an empty answer', () => {
+  it('/v1/responses (whole and streamed request): the error, with the provider key redacted', async () => {
+    for (const stream of [false, true]) {
+      const res = await fetch(`${gw.url}/v1/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'up/error200', input: 'hi', stream }) });
+      expect(res.status).toBe(503);
+      const text = await res.text();
+      expect(JSON.parse(text).error).toMatchObject({ message: 'boom [redacted]', type: 'upstream_error' });
+      expect(text).not.toContain(UPSTREAM_KEY);
+    }
+    const err = await openai().responses.create({ model: 'up/error200', input: 'hi' }).catch((e) => e);
+    expect(err).toBeInstanceOf(OpenAI.APIError);
+    expect(err.status).toBe(503);
+  });
+
+  it('/v1/messages: still the error in Anthropic shape', async () => {
+    const err = await anthropic().messages.create({ model: 'up/error200', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }).catch((e) => e);
+    expect(err.status).toBe(503);
+    expect(err.error).toEqual({ type: 'error', error: { type: 'api_error', message: 'boom [redacted]' } });
+  });
+});
