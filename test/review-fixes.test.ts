@@ -63,3 +63,43 @@ describe('a 200 whose body is an error is an error on every translated route, ne
     expect(err.error).toEqual({ type: 'error', error: { type: 'api_error', message: 'boom [redacted]' } });
   });
 });
+
+describe('stream: true answered with one JSON document: the client still gets its stream', () => {
+  it('/v1/messages: messages.stream() sees the text and thinking, and finalMessage() is whole', async () => {
+    const stream = anthropic().messages.stream({ model: 'up/json-text', max_tokens: 64, messages: [{ role: 'user', content: 'hi' }] });
+    let text = '';
+    stream.on('text', (t) => (text += t));
+    const msg = await stream.finalMessage();
+    expect(text).toBe('Hello whole.');
+    expect(msg.content).toEqual([
+      { type: 'thinking', thinking: 'Thinking it over.', signature: '' },
+      { type: 'text', text: 'Hello whole.' },
+    ]);
+    expect(msg.stop_reason).toBe('end_turn');
+    expect(msg.usage).toMatchObject({ input_tokens: 10, cache_read_input_tokens: 2, output_tokens: 5 });
+  });
+
+  it('/v1/messages: a tool call arrives as a tool_use block with its input', async () => {
+    const msg = await anthropic().messages.stream({ model: 'up/json-tool', max_tokens: 64, tools: [WEATHER], messages: [{ role: 'user', content: 'weather?' }] }).finalMessage();
+    expect(msg.content).toEqual([{ type: 'tool_use', id: 'call_1', name: 'get_weather', input: { city: 'Paris' } }]);
+    expect(msg.stop_reason).toBe('tool_use');
+  });
+
+  it('/v1/responses: responses.stream() gets the deltas and finalResponse() the whole output', async () => {
+    const stream = openai().responses.stream({ model: 'up/json-text', input: 'hi' });
+    let text = '';
+    stream.on('response.output_text.delta', (e) => (text += e.delta));
+    const final = await stream.finalResponse();
+    expect(text).toBe('Hello whole.');
+    expect(final.status).toBe('completed');
+    expect(final.output_text).toBe('Hello whole.');
+    expect(final.usage).toMatchObject({ input_tokens: 12, output_tokens: 5 });
+  });
+
+  it('/v1/responses: a function call item', async () => {
+    const final = await openai()
+      .responses.stream({ model: 'up/json-tool', input: 'weather?', tools: [{ type: 'function', name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } }, strict: false }] })
+      .finalResponse();
+    expect(final.output).toEqual([expect.objectContaining({ type: 'function_call', call_id: 'call_1', name: 'get_weather', arguments: '{"city":"Paris"}', status: 'completed' })]);
+  });
+});

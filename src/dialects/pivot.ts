@@ -44,6 +44,23 @@ export function failedIfError(chat: Json, provider: Provider): Json {
   throw new GatewayError(status, 'upstream_error', null, message, null, 200);
 }
 
+/**
+ * A whole `chat.completion` as the chat stream it stands for: for a provider that answered a `stream: true`
+ * request with one JSON document, so that the client still gets the stream it asked for.
+ */
+export function completionAsChunks(chat: Json): string {
+  const choice: Json = (Array.isArray(chat.choices) ? chat.choices[0] : undefined) ?? {};
+  const message: Json = choice.message ?? {};
+  const base = { id: chat.id, object: 'chat.completion.chunk', created: chat.created, model: chat.model };
+  const delta: Json = { role: 'assistant' };
+  for (const k of ['reasoning_content', 'reasoning', 'thinking_blocks', 'content', 'refusal'] as const) if (message[k] != null) delta[k] = message[k];
+  if (Array.isArray(message.tool_calls)) delta.tool_calls = message.tool_calls.map((tc: unknown, index: number) => ({ ...(tc as Json), index }));
+  const finish = { index: 0, delta: {}, finish_reason: choice.finish_reason ?? 'stop', ...(choice.stop_reason != null ? { stop_reason: choice.stop_reason } : {}) };
+  const chunks: Json[] = [{ ...base, choices: [{ index: 0, delta, finish_reason: null }] }, { ...base, choices: [finish] }];
+  if (chat.usage != null) chunks.push({ ...base, choices: [], usage: chat.usage });
+  return `${chunks.map((c) => `data: ${JSON.stringify(c)}\n\n`).join('')}data: [DONE]\n\n`;
+}
+
 /** The plan for a request translated through chat: the adapter builds the upstream call, `back` maps the answer. */
 export function viaChat(input: PlanInput, chatBody: ChatBody, back: FromChat): Plan {
   const { adapter, provider, upstreamModel, headers } = input;
@@ -61,6 +78,8 @@ export function viaChat(input: PlanInput, chatBody: ChatBody, back: FromChat): P
       }
       const bytes = chat instanceof Uint8Array ? chat : new Uint8Array(await new Response(chat).arrayBuffer());
       const json = failedIfError(JSON.parse(new TextDecoder().decode(bytes)) as Json, provider);
+      // Asked for a stream, answered whole: the client still gets the stream it asked for.
+      if (chatBody.stream === true) return { body: back.stream(new Response(completionAsChunks(json)).body!), contentType: 'text/event-stream; charset=utf-8' };
       return { body: encoder.encode(JSON.stringify(back.whole(json))), contentType: 'application/json' };
     },
   };
