@@ -25,7 +25,7 @@ export function lookupModel(config: Config, model: string): { target: ModelTarge
       const rest = model.slice(w.prefix.length);
       // What a wildcard forwards is a model name: visible ASCII only, never whitespace or control characters.
       if (!WILDCARD_TAIL.test(rest)) return undefined;
-      return { target: { provider: w.target.provider, model: w.target.model.replace('*', rest) }, alias: `${w.prefix}*` };
+      return { target: { provider: w.target.provider, model: w.target.model.replace('*', () => rest) }, alias: `${w.prefix}*` };
     }
   }
   return undefined;

@@ -6,6 +6,8 @@
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
+import { resolveModel } from '../src/models.js';
 import { startGateway, type RunningGateway } from './helpers.js';
 import { startLoopback, type Loopback } from './mocks/loopback.js';
 
@@ -101,5 +103,18 @@ describe('stream: true answered with one JSON document: the client still gets it
       .responses.stream({ model: 'up/json-tool', input: 'weather?', tools: [{ type: 'function', name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } }, strict: false }] })
       .finalResponse();
     expect(final.output).toEqual([expect.objectContaining({ type: 'function_call', call_id: 'call_1', name: 'get_weather', arguments: '{"city":"Paris"}', status: 'completed' })]);
+  });
+});
+
+describe('wildcard aliases forward the matched name as it is', () => {
+  it.each([
+    ['claude-x$&y', 'claude-x$&y'],
+    ["claude-a$'b", "claude-a$'b"],
+    ['claude-a$`b', 'claude-a$`b'],
+    ['claude-$$', 'claude-$$'],
+    ['claude-$1', 'claude-$1'],
+  ])('%s → anthropic %s (no replacement patterns)', (model, upstream) => {
+    const config = loadConfig({ ANTHROPIC_API_KEY: 'sk-ant-0123456789', MINI_LLM_LOG: 'silent' });
+    expect(resolveModel(config, model)).toMatchObject({ upstreamModel: upstream, alias: 'claude-*' });
   });
 });
