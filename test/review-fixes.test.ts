@@ -7,8 +7,12 @@ import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
+import { echoOf } from '../src/dialects/responses/envelope.js';
+import { toChatRequest } from '../src/dialects/responses/request.js';
+import { createResponsesStreamTranslator } from '../src/dialects/responses/stream.js';
 import { resolveModel } from '../src/models.js';
 import { startGateway, type RunningGateway } from './helpers.js';
+import { checkResponsesStream } from './responses-check.js';
 import { startLoopback, type Loopback } from './mocks/loopback.js';
 
 const UPSTREAM_KEY = 'sk-review-upstream-0123456789';
@@ -116,5 +120,28 @@ describe('wildcard aliases forward the matched name as it is', () => {
   ])('%s → anthropic %s (no replacement patterns)', (model, upstream) => {
     const config = loadConfig({ ANTHROPIC_API_KEY: 'sk-ant-0123456789', MINI_LLM_LOG: 'silent' });
     expect(resolveModel(config, model)).toMatchObject({ upstreamModel: upstream, alias: 'claude-*' });
+  });
+});
+
+describe('Responses stream: parallel tool calls from an upstream that omits tool_calls[].index', () => {
+  it('are two function_call items, not one with the names and arguments run together', () => {
+    const body = { model: 'a', input: 'x', tools: [{ type: 'function', name: 'get_weather' }, { type: 'function', name: 'get_time' }] };
+    const { origins } = toChatRequest(body);
+    const t = createResponsesStreamTranslator({ echo: echoOf(body), origins });
+    const chunk = (delta: Record<string, unknown>, finish: string | null = null) => JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta, finish_reason: finish }] });
+    let out = '';
+    for (const e of [
+      chunk({ tool_calls: [{ id: 'call_a', type: 'function', function: { name: 'get_weather', arguments: '{"city":' } }] }),
+      chunk({ tool_calls: [{ function: { arguments: '"Paris"}' } }] }),
+      chunk({ tool_calls: [{ id: 'call_b', type: 'function', function: { name: 'get_time', arguments: '{}' } }] }),
+      chunk({}, 'tool_calls'),
+      '[DONE]',
+    ])
+      out += t.event('', e);
+    const events = checkResponsesStream(out);
+    expect(events.at(-1)!.data.response.output).toEqual([
+      expect.objectContaining({ type: 'function_call', call_id: 'call_a', name: 'get_weather', arguments: '{"city":"Paris"}' }),
+      expect.objectContaining({ type: 'function_call', call_id: 'call_b', name: 'get_time', arguments: '{}' }),
+    ]);
   });
 });

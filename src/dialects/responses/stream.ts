@@ -188,8 +188,16 @@ export function createResponsesStreamTranslator(ctx: StreamContext): ResponsesSt
     return out;
   };
 
+  /** Some upstreams omit `index`: a new id is then a new call, no id the last one. */
+  let lastKey = -1;
+  const keyWithout = (callId: unknown): number => {
+    const last = tools.get(lastKey);
+    if (lastKey < 0 || (typeof callId === 'string' && callId !== '' && last !== undefined && last.callId !== '' && last.callId !== callId)) lastKey = 1_000_000 + tools.size;
+    return lastKey;
+  };
+
   const toolDelta = (tc: Json): string => {
-    const k = typeof tc.index === 'number' ? tc.index : 0;
+    const k = typeof tc.index === 'number' ? tc.index : keyWithout(tc.id);
     let t = tools.get(k);
     if (!t) {
       t = { index: -1, id: newId('fc'), callId: '', chatName: '', arguments: '', done: false };
