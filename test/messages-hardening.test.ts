@@ -50,3 +50,41 @@ describe.each([
     if (refusesSome) expect(statuses.get(400) ?? 0).toBeGreaterThan(0);
   }, 60_000);
 });
+
+describe("every gateway error on the Messages routes is in Anthropic's shape", () => {
+  const deep = `{"model":"gpt-4o-mini","max_tokens":1,"messages":[{"role":"user","content":"hi"}],"x":${'['.repeat(200)}${']'.repeat(200)}}`;
+  it.each([
+    ['/v1/messages', 'POST', deep, 400, 'invalid_request_error', /nests deeper/],
+    ['/v1/messages/count_tokens', 'POST', deep, 400, 'invalid_request_error', /nests deeper/],
+    ['/v1/messages', 'POST', '[1]', 400, 'invalid_request_error', /JSON object/],
+    ['/v1/messages', 'POST', JSON.stringify({ max_tokens: 1, messages: [] }), 400, 'invalid_request_error', /"model"/],
+    ['/v1/messages', 'POST', JSON.stringify({ model: 'nebius/x', max_tokens: 1, messages: [] }), 400, 'invalid_request_error', /NEBIUS_API_KEY/],
+    ['/v1/messages/count_tokens', 'POST', JSON.stringify({ model: 'nebius/x', messages: [] }), 400, 'invalid_request_error', /NEBIUS_API_KEY/],
+    ['/v1/messages/batches', 'POST', '{}', 404, 'not_found_error', /Unknown route/],
+    ['/v1/messages/', 'POST', '{}', 404, 'not_found_error', /Unknown route/],
+    ['/v1/messages/count_tokens', 'GET', undefined, 404, 'not_found_error', /use POST/],
+  ])('%s %s %#', async (path, method, body, status, type, message) => {
+    const res = await fetch(`${gw.url}${path}?beta=true`, { method, headers: { 'content-type': 'application/json' }, body });
+    expect(res.status).toBe(status);
+    expect(res.headers.get('x-request-id')).toBeTruthy();
+    expect(await res.json()).toEqual({ type: 'error', error: { type, message: expect.stringMatching(message) } });
+  });
+
+  it('413 for a chunked upload over the limit, and 401 for a missing key, on both routes', async () => {
+    const small = await startGateway({ ...mock.env, MINI_LLM_MAX_BODY_BYTES: '300', MINI_LLM_API_KEY: 'gw-hardening-key-0123', MINI_LLM_LOG: 'silent' });
+    try {
+      for (const path of ['/v1/messages', '/v1/messages/count_tokens']) {
+        const text = JSON.stringify({ model: 'gpt-4o-mini', max_tokens: 1, messages: [{ role: 'user', content: 'x'.repeat(1000) }] });
+        const chunked = new ReadableStream({ start: (c) => (c.enqueue(new TextEncoder().encode(text)), c.close()) });
+        const big = await fetch(`${small.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': 'gw-hardening-key-0123' }, body: chunked, duplex: 'half' } as RequestInit);
+        expect(big.status).toBe(413);
+        expect(await big.json()).toEqual({ type: 'error', error: { type: 'request_too_large', message: expect.stringContaining('MINI_LLM_MAX_BODY_BYTES') } });
+        const denied = await fetch(`${small.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+        expect(denied.status).toBe(401);
+        expect(await denied.json()).toEqual({ type: 'error', error: { type: 'authentication_error', message: expect.any(String) } });
+      }
+    } finally {
+      await small.close();
+    }
+  });
+});
