@@ -5,8 +5,9 @@
  */
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../src/config.js';
+import { createMessagesStreamTranslator, WholeJson } from '../src/dialects/messages/stream.js';
 import { echoOf } from '../src/dialects/responses/envelope.js';
 import { toChatRequest } from '../src/dialects/responses/request.js';
 import { createResponsesStreamTranslator } from '../src/dialects/responses/stream.js';
@@ -143,5 +144,47 @@ describe('Responses stream: parallel tool calls from an upstream that omits tool
       expect.objectContaining({ type: 'function_call', call_id: 'call_a', name: 'get_weather', arguments: '{"city":"Paris"}' }),
       expect.objectContaining({ type: 'function_call', call_id: 'call_b', name: 'get_time', arguments: '{}' }),
     ]);
+  });
+});
+
+describe('Messages stream: a live tool call with another one waiting costs linear time in its arguments', () => {
+  const chunk = (tc: unknown) => JSON.stringify({ id: 'c', choices: [{ index: 0, delta: { tool_calls: [tc] }, finish_reason: null }] });
+  it('parses the arguments once when they close, not once per fragment, and streams them whole and in order', () => {
+    const t = createMessagesStreamTranslator({ model: 'm' });
+    let out = t.event('', chunk({ index: 0, id: 'call_a', function: { name: 'Write', arguments: '{"content":"' } }));
+    out += t.event('', chunk({ index: 1, id: 'call_b', function: { name: 'Read', arguments: '{"path":"a"}' } }));
+    const parse = vi.spyOn(JSON, 'parse');
+    try {
+      for (let i = 0; i < 1000; i++) out += t.event('', chunk({ index: 0, function: { arguments: 'x}{\\\\' } })); // x}{ and an escaped backslash
+      out += t.event('', chunk({ index: 0, function: { arguments: '"}' } }));
+      // One parse per upstream event, plus one when the first call's arguments closed (was one per fragment more).
+      expect(parse.mock.calls.length).toBeLessThanOrEqual(1001 + 2);
+    } finally {
+      parse.mockRestore();
+    }
+    out += t.event('', JSON.stringify({ id: 'c', choices: [{ index: 0, delta: {}, finish_reason: 'tool_calls' }] })) + t.event('', '[DONE]');
+    const events = out.split('\n\n').filter(Boolean).map((e) => JSON.parse(e.split('\n')[1].slice(6)));
+    const input = (index: number) => events.filter((e) => e.type === 'content_block_delta' && e.index === index).map((e) => e.delta.partial_json).join('');
+    expect(JSON.parse(input(0))).toEqual({ content: 'x}{\\'.repeat(1000) });
+    expect(events.filter((e) => e.type === 'content_block_start').map((e) => [e.index, e.content_block.name])).toEqual([[0, 'Write'], [1, 'Read']]);
+    expect(JSON.parse(input(1))).toEqual({ path: 'a' });
+  });
+
+  it.each([
+    ['{"a":1}', true],
+    ['  [1, {"b": "}"}] ', true],
+    ['{"a":"\\\\"}', true],
+    ['{"a":"\\"}"', false],
+    ['{"a":}', false],
+    ['{} {}', false],
+    ['5', false],
+    ['', false],
+    ['{"a":', false],
+  ])('WholeJson(%j) → %s, whatever the fragments', (text, whole) => {
+    for (const size of [1, 3, 1000]) {
+      const w = new WholeJson();
+      for (let i = 0; i < text.length; i += size) w.feed(text.slice(i, i + size));
+      expect(w.whole).toBe(whole);
+    }
   });
 });

@@ -26,19 +26,63 @@ interface ToolCall {
   block?: number;
   id: string;
   name: string;
-  /** Every argument fragment so far, and how much of it was sent. */
-  args: string;
-  sent: number;
+  /** The argument fragments not sent yet (kept apart: slicing one growing string flattens it every time). */
+  unsent: string;
+  /** Whether the arguments so far are whole JSON. */
+  json: WholeJson;
 }
 
-/** A call's arguments are whole: one complete JSON value (nothing yet is not whole: more may come). */
-function wholeArgs(args: string): boolean {
-  if (args.trim() === '') return false;
-  try {
-    JSON.parse(args);
-    return true;
-  } catch {
-    return false;
+/**
+ * Whether a call's arguments are whole: one complete JSON object or array (nothing yet is not whole: more may
+ * come). Fed fragment by fragment, each character read once, and JSON.parse run once, when the outermost
+ * bracket closes: re-parsing the whole text on every fragment would cost time quadratic in the arguments' size
+ * (a 400 KB argument in 20-byte fragments stalled the event loop for seconds).
+ */
+export class WholeJson {
+  private depth = 0;
+  private inString = false;
+  private escaped = false;
+  private closed = false;
+  /** Not an object or array, or text after its end: it can never become whole. */
+  private broken = false;
+  private text = '';
+  private verdict: boolean | undefined;
+
+  feed(fragment: string): void {
+    if (this.broken) return;
+    if (!this.closed) this.text += fragment;
+    for (let i = 0; i < fragment.length; i++) {
+      const c = fragment.charCodeAt(i);
+      if (this.inString) {
+        if (this.escaped) this.escaped = false;
+        else if (c === 0x5c) this.escaped = true;
+        else if (c === 0x22) this.inString = false;
+        continue;
+      }
+      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) continue;
+      if (this.closed || (this.depth === 0 && c !== 0x7b && c !== 0x5b)) {
+        this.broken = true;
+        this.text = '';
+        return;
+      }
+      if (c === 0x22) this.inString = true;
+      else if (c === 0x7b || c === 0x5b) this.depth++;
+      else if ((c === 0x7d || c === 0x5d) && --this.depth === 0) this.closed = true;
+    }
+  }
+
+  get whole(): boolean {
+    if (this.broken || !this.closed) return false;
+    if (this.verdict === undefined) {
+      try {
+        JSON.parse(this.text);
+        this.verdict = true;
+      } catch {
+        this.verdict = false;
+      }
+      this.text = '';
+    }
+    return this.verdict;
   }
 }
 
@@ -107,9 +151,9 @@ export function createMessagesStreamTranslator(opts: MessagesStreamOptions): Sse
   let live: ToolCall | undefined;
 
   const sendArgs = (call: ToolCall): string => {
-    if (call.sent === call.args.length) return '';
-    const partial = call.args.slice(call.sent);
-    call.sent = call.args.length;
+    if (call.unsent === '') return '';
+    const partial = call.unsent;
+    call.unsent = '';
     return event('content_block_delta', { index: call.block, delta: { type: 'input_json_delta', partial_json: partial } });
   };
 
@@ -125,7 +169,7 @@ export function createMessagesStreamTranslator(opts: MessagesStreamOptions): Sse
   /** Start waiting calls while nothing holds them: no live call, or a live one whose arguments are whole. */
   const advance = (force = false): string => {
     let out = '';
-    while (queue.length > 0 && (force || live === undefined || open !== 'tool' || wholeArgs(live.args))) out += startTool(queue.shift()!);
+    while (queue.length > 0 && (force || live === undefined || open !== 'tool' || live.json.whole)) out += startTool(queue.shift()!);
     return out;
   };
 
@@ -142,13 +186,16 @@ export function createMessagesStreamTranslator(opts: MessagesStreamOptions): Sse
     const fn = (tc.function ?? {}) as Json;
     let call = tools.get(index);
     if (!call) {
-      call = { id: '', name: '', args: '', sent: 0 };
+      call = { id: '', name: '', unsent: '', json: new WholeJson() };
       tools.set(index, call);
     }
     if (typeof tc.id === 'string' && tc.id !== '' && call.id === '') call.id = tc.id;
     const named = call.name !== '';
     if (typeof fn.name === 'string' && fn.name !== '' && call.block === undefined) call.name += fn.name;
-    if (typeof fn.arguments === 'string') call.args += fn.arguments;
+    if (typeof fn.arguments === 'string') {
+      call.unsent += fn.arguments;
+      call.json.feed(fn.arguments);
+    }
     if (!named && call.name !== '') queue.push(call); // a block cannot start without its name
     const out = call === live && open === 'tool' ? sendArgs(call) : '';
     return out + advance();
