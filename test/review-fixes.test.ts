@@ -36,6 +36,17 @@ beforeAll(async () => {
     const json = (body: unknown) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     if (model === 'error200') return json({ error: { message: `boom ${UPSTREAM_KEY}`, type: 'server_error', code: 503 } });
     if (model === 'json-text') return json(completion(model, { content: 'Hello whole.', reasoning_content: 'Thinking it over.' }));
+    if (model === 'long-tools') {
+      // OpenAI's rule for function names, in tools and in the history's calls.
+      const names = [...(rec.body.tools ?? []).map((t: any) => t.function?.name), ...rec.body.messages.flatMap((m: any) => (m.tool_calls ?? []).map((c: any) => c.function?.name))];
+      const bad = names.find((n: unknown) => typeof n !== 'string' || !/^[a-zA-Z0-9_-]{1,64}$/.test(n));
+      if (bad !== undefined) return res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: `Invalid 'tools[0].function.name': string too long (${String(bad).length})`, type: 'invalid_request_error', param: 'tools', code: 'string_above_max_length' } }));
+      const call = { id: 'call_long', type: 'function', function: { name: rec.body.tools[0].function.name, arguments: '{"q":"x"}' } };
+      if (rec.body.stream !== true) return json(completion(model, { content: null, tool_calls: [call] }, 'tool_calls'));
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      const chunk = (delta: unknown, finish: string | null = null) => `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+      return res.end(chunk({ role: 'assistant', tool_calls: [{ index: 0, ...call }] }) + chunk({}, 'tool_calls') + 'data: [DONE]\n\n');
+    }
     if (model === 'json-tool') return json(completion(model, { content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] }, 'tool_calls'));
     return json({ error: { message: 'unknown scenario' } });
   });
@@ -186,5 +197,25 @@ describe('Messages stream: a live tool call with another one waiting costs linea
       for (let i = 0; i < text.length; i += size) w.feed(text.slice(i, i + size));
       expect(w.whole).toBe(whole);
     }
+  });
+});
+
+describe('tool names longer than 64 characters (MCP tools; Anthropic takes 128, OpenAI-compatible APIs 64)', () => {
+  const LONG = `mcp__plugin_jenkins-mcp-plugin_jenkins__jenkins_get_build_console_output_${'x'.repeat(20)}`;
+  const tool = { name: LONG, description: 'Long', input_schema: { type: 'object' as const, properties: { q: { type: 'string' } } } };
+  it('/v1/messages: go upstream shortened (tools, tool_choice, history) and come back as the client named them', async () => {
+    expect(LONG.length).toBeGreaterThan(64);
+    const history: Anthropic.MessageParam[] = [
+      { role: 'user', content: 'go' },
+      { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: LONG, input: { q: 'a' } }] },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: 'done' }] },
+    ];
+    const whole = await anthropic().messages.create({ model: 'up/long-tools', max_tokens: 64, tools: [tool], tool_choice: { type: 'tool', name: LONG }, messages: history });
+    expect(whole.content).toEqual([{ type: 'tool_use', id: 'call_long', name: LONG, input: { q: 'x' } }]);
+    const streamed = await anthropic().messages.stream({ model: 'up/long-tools', max_tokens: 64, tools: [tool], messages: history }).finalMessage();
+    expect(streamed.content).toEqual([{ type: 'tool_use', id: 'call_long', name: LONG, input: { q: 'x' } }]);
+    const sent = up.requests.at(-1)!.body;
+    expect(sent.tools[0].function.name).toHaveLength(64);
+    expect(sent.messages[1].tool_calls[0].function.name).toBe(sent.tools[0].function.name);
   });
 });

@@ -19,6 +19,7 @@
 import type { Provider } from '../config.js';
 import { GatewayError } from '../errors.js';
 import type { ChatBody, TranslatedBody } from '../providers/types.js';
+import { sha256Hex } from '../providers/anthropic/thinking-cache.js';
 import { redact } from '../redact.js';
 import type { Plan, PlanInput } from './types.js';
 
@@ -34,6 +35,16 @@ const encoder = new TextEncoder();
 const empty = () => new ReadableStream<Uint8Array>({ start: (c) => c.close() });
 
 type Json = Record<string, any>;
+
+/** The longest function name OpenAI's chat API takes (Anthropic and Responses clients send up to 128: MCP tools). */
+export const MAX_CHAT_TOOL_NAME = 64;
+
+/**
+ * A client's tool name as the chat side carries it: unchanged up to 64 characters, else its first 55 and 8 hex
+ * digits of its hash, the same on every request (so the history's calls match the tools). Dialects map it back.
+ */
+export const chatToolName = (name: string): string =>
+  name.length <= MAX_CHAT_TOOL_NAME ? name : `${name.slice(0, MAX_CHAT_TOOL_NAME - 9)}_${sha256Hex(name).slice(0, 8)}`;
 
 /** A 200 whose body is an error (some OpenAI-compatible servers answer so): the error, never an empty answer. */
 export function failedIfError(chat: Json, provider: Provider): Json {

@@ -12,7 +12,7 @@ import { viaChat } from '../pivot.js';
 import type { Dialect } from '../types.js';
 import { estimateInputTokens } from './count-tokens.js';
 import { messagesErrorResponse, messagesFailureFrame } from './errors.js';
-import { messagesToChat } from './request.js';
+import { messagesToChat, shortenedToolNames } from './request.js';
 import { chatToMessage } from './response.js';
 import { chatToMessagesStream } from './stream.js';
 
@@ -37,9 +37,10 @@ export const messagesDialect: Dialect = {
     const model = body.model as string;
     // OpenAI's own API rejects `max_tokens` for its reasoning models; other servers know only `max_tokens`.
     const chat = messagesToChat(body, upstreamModel, { maxCompletionTokens: provider.id === 'openai' });
+    const names = shortenedToolNames(body.tools);
     return viaChat(input, chat, {
-      stream: (s) => chatToMessagesStream(s, { model, secrets: provider.apiKey ? [provider.apiKey] : [] }),
-      whole: (c) => chatToMessage(c, model),
+      stream: (s) => chatToMessagesStream(s, { model, names, secrets: provider.apiKey ? [provider.apiKey] : [] }),
+      whole: (c) => chatToMessage(c, model, names),
     });
   },
   errorResponse: messagesErrorResponse,

@@ -7,6 +7,7 @@
  */
 import { invalidRequest } from '../../errors.js';
 import type { ChatBody } from '../../providers/types.js';
+import { chatToolName } from '../pivot.js';
 
 type Json = Record<string, unknown>;
 
@@ -84,7 +85,7 @@ function assistantMessage(blocks: unknown[]): Json {
     if (!isObject(b)) continue;
     if (b.type === 'text') text += str(b.text);
     else if (b.type === 'tool_use') {
-      toolCalls.push({ id: str(b.id), type: 'function', function: { name: str(b.name), arguments: JSON.stringify(b.input ?? {}) } });
+      toolCalls.push({ id: str(b.id), type: 'function', function: { name: chatToolName(str(b.name)), arguments: JSON.stringify(b.input ?? {}) } });
     }
     // thinking / redacted_thinking: signed for Anthropic only, meaningless to another model; server tool blocks likewise.
   }
@@ -175,8 +176,15 @@ function documentPart(b: Json, i: number): Json {
   throw invalidRequest('invalid_messages', `messages[${i}]: a document needs a text, content, base64 or url source.`, 'messages');
 }
 
+/** The client's tool names that the chat side carries shortened (chatToolName), by their chat name: for the answer. */
+export function shortenedToolNames(tools: unknown): Map<string, string> {
+  const names = new Map<string, string>();
+  if (Array.isArray(tools)) for (const t of tools) if (isClientTool(t) && chatToolName(t.name as string) !== t.name) names.set(chatToolName(t.name as string), t.name as string);
+  return names;
+}
+
 function convertTool(t: Json): Json {
-  const fn: Json = { name: t.name, parameters: isObject(t.input_schema) ? t.input_schema : { type: 'object', properties: {} } };
+  const fn: Json = { name: chatToolName(t.name as string), parameters: isObject(t.input_schema) ? t.input_schema : { type: 'object', properties: {} } };
   if (typeof t.description === 'string') fn.description = t.description;
   if (t.strict === true) fn.strict = true;
   return { type: 'function', function: fn };
@@ -200,7 +208,7 @@ export function convertToolChoice(choice: unknown, tools: Json[]): Json {
     if (!tools.some((t) => t.name === choice.name)) {
       throw invalidRequest('invalid_tools', `tool_choice names ${JSON.stringify(choice.name)}, which is not among the tools this provider can run.`, 'tool_choice');
     }
-    out.tool_choice = { type: 'function', function: { name: choice.name } };
+    out.tool_choice = { type: 'function', function: { name: chatToolName(choice.name as string) } };
   }
   if (choice.disable_parallel_tool_use === true && choice.type !== 'none') out.parallel_tool_calls = false;
   return out;

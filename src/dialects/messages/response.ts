@@ -67,8 +67,17 @@ export const messageId = (chatId: unknown) => {
   return id.startsWith('msg_') ? id : `msg_${id}`;
 };
 
-/** A whole chat answer → a Message. `model`: the name the client asked for (what Anthropic echoes back). */
-export function chatToMessage(chat: Json, model: string): Json {
+/** A chat tool call's name → the client's (it may have been shortened on the way, request.ts). */
+export const toolName = (name: unknown, names?: ReadonlyMap<string, string>): string => {
+  const chat = String(name ?? '');
+  return names?.get(chat) ?? chat;
+};
+
+/**
+ * A whole chat answer → a Message. `model`: the name the client asked for (what Anthropic echoes back);
+ * `names`: the client's tool names the request shortened, by their chat name.
+ */
+export function chatToMessage(chat: Json, model: string, names?: ReadonlyMap<string, string>): Json {
   const choice = (Array.isArray(chat.choices) ? chat.choices[0] : undefined) ?? {};
   const message = (choice.message ?? {}) as Json;
   const content: Json[] = [];
@@ -84,7 +93,7 @@ export function chatToMessage(chat: Json, model: string): Json {
     content.push({
       type: 'tool_use',
       id: typeof call?.id === 'string' && call.id !== '' ? call.id : `toolu_${crypto.randomUUID().replace(/-/g, '')}`,
-      name: String(call?.function?.name ?? ''),
+      name: toolName(call?.function?.name, names),
       input: parseToolInput(call?.function?.arguments),
     });
   }

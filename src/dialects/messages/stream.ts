@@ -15,7 +15,7 @@
 import { sseTransform, type SseTransformOptions, type SseTranslator } from '../../sse.js';
 import { redact } from '../../upstream.js';
 import { anthropicErrorType, messagesErrorFrame } from './errors.js';
-import { mapChatUsage, mapFinishReason, messageId, type AnthropicUsage } from './response.js';
+import { mapChatUsage, mapFinishReason, messageId, toolName, type AnthropicUsage } from './response.js';
 
 type Json = Record<string, any>;
 
@@ -91,6 +91,8 @@ export interface MessagesStreamOptions {
   model: string;
   /** Values scrubbed from an upstream error message (the provider's key, which some providers echo). */
   secrets?: readonly string[];
+  /** The client's tool names the request shortened, by their chat name. */
+  names?: ReadonlyMap<string, string>;
 }
 
 export function createMessagesStreamTranslator(opts: MessagesStreamOptions): SseTranslator {
@@ -159,7 +161,7 @@ export function createMessagesStreamTranslator(opts: MessagesStreamOptions): Sse
 
   const startTool = (call: ToolCall): string => {
     const id = call.id || `toolu_${crypto.randomUUID().replace(/-/g, '')}`;
-    const out = openBlock('tool', { type: 'tool_use', id, name: call.name, input: {} });
+    const out = openBlock('tool', { type: 'tool_use', id, name: toolName(call.name, opts.names), input: {} });
     call.block = nextBlock - 1;
     live = call;
     toolUsed = true;
