@@ -218,4 +218,24 @@ describe('tool names longer than 64 characters (MCP tools; Anthropic takes 128, 
     expect(sent.tools[0].function.name).toHaveLength(64);
     expect(sent.messages[1].tool_calls[0].function.name).toBe(sent.tools[0].function.name);
   });
+
+  it('/v1/responses: function and namespaced tools go upstream shortened and come back as the client named them', async () => {
+    const tools = [{ type: 'function' as const, name: LONG, parameters: { type: 'object', properties: { q: { type: 'string' } } }, strict: false }];
+    const input = [
+      { role: 'user' as const, content: 'go' },
+      { type: 'function_call' as const, call_id: 'call_0', name: LONG, arguments: '{"q":"a"}' },
+      { type: 'function_call_output' as const, call_id: 'call_0', output: 'done' },
+    ];
+    const whole = await openai().responses.create({ model: 'up/long-tools', tools, tool_choice: { type: 'function', name: LONG }, input });
+    expect(whole.output).toEqual([expect.objectContaining({ type: 'function_call', name: LONG, call_id: 'call_long' })]);
+    const streamed = await openai().responses.stream({ model: 'up/long-tools', tools, input }).finalResponse();
+    expect(streamed.output).toEqual([expect.objectContaining({ type: 'function_call', name: LONG, call_id: 'call_long', arguments: '{"q":"x"}' })]);
+    const ns = await fetch(`${gw.url}/v1/responses`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'up/long-tools', input: 'go', tools: [{ type: 'namespace', name: 'mcp__plugin_jenkins-mcp-plugin_jenkins', tools: [{ type: 'function', name: 'jenkins_get_build_console_output' }] }] }),
+    });
+    expect(ns.status).toBe(200);
+    expect((await ns.json()).output).toEqual([expect.objectContaining({ type: 'function_call', namespace: 'mcp__plugin_jenkins-mcp-plugin_jenkins', name: 'jenkins_get_build_console_output' })]);
+  });
 });

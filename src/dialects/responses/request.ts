@@ -6,6 +6,7 @@
  */
 import { invalidRequest } from '../../errors.js';
 import type { ChatBody } from '../../providers/types.js';
+import { chatToolName } from '../pivot.js';
 import { decodeThinking } from './thinking.js';
 
 type Json = Record<string, any>;
@@ -86,13 +87,13 @@ export function convertTools(tools: unknown, origins: Map<string, ToolOrigin>): 
     if (!isObject(t) || typeof t.type !== 'string') throw invalidRequest('invalid_tools', 'Every tool needs a "type".', 'tools');
     if (t.type === 'function' || t.type === 'custom') {
       if (typeof t.name !== 'string' || t.name === '') throw invalidRequest('invalid_tools', `A ${t.type} tool needs a "name".`, 'tools');
-      out.push(chatFunction(t, t.name, { kind: t.type, name: t.name }, origins));
+      out.push(chatFunction(t, chatToolName(t.name), { kind: t.type, name: t.name }, origins));
     } else if (t.type === 'namespace') {
       if (typeof t.name !== 'string' || !Array.isArray(t.tools)) throw invalidRequest('invalid_tools', 'A namespace tool needs a "name" and "tools".', 'tools');
       const prefix = typeof t.description === 'string' ? t.description : '';
       for (const inner of t.tools) {
         if (!isObject(inner) || (inner.type !== 'function' && inner.type !== 'custom') || typeof inner.name !== 'string') continue;
-        out.push(chatFunction(inner, namespacedName(t.name, inner.name), { kind: inner.type, name: inner.name, namespace: t.name }, origins, prefix));
+        out.push(chatFunction(inner, chatToolName(namespacedName(t.name, inner.name)), { kind: inner.type, name: inner.name, namespace: t.name }, origins, prefix));
       }
     }
     // Hosted tools (web_search, file_search, code_interpreter, image_generation, mcp, tool_search, local_shell,
@@ -231,7 +232,7 @@ function convertInput(input: unknown, instructions: unknown, origins: ToolOrigin
       case 'custom_tool_call': {
         if (typeof item.call_id !== 'string' || typeof item.name !== 'string') throw invalidRequest('invalid_input', `A ${type} item needs "call_id" and "name" strings.`, 'input');
         const kind = type === 'function_call' ? 'function' : 'custom';
-        const name = typeof item.namespace === 'string' ? namespacedName(item.namespace, String(item.name)) : String(item.name);
+        const name = chatToolName(typeof item.namespace === 'string' ? namespacedName(item.namespace, String(item.name)) : String(item.name));
         const chatName = origins.has(name) ? name : (chatNameOf(item.name, kind, origins) ?? name);
         const args = kind === 'function' ? (typeof item.arguments === 'string' ? item.arguments : JSON.stringify(item.arguments ?? {})) : JSON.stringify({ input: String(item.input ?? '') });
         const m = assistantForCalls();
