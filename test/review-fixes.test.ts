@@ -11,6 +11,7 @@ import { createMessagesStreamTranslator, WholeJson } from '../src/dialects/messa
 import { echoOf } from '../src/dialects/responses/envelope.js';
 import { toChatRequest } from '../src/dialects/responses/request.js';
 import { createResponsesStreamTranslator } from '../src/dialects/responses/stream.js';
+import { encodeThinking } from '../src/dialects/responses/thinking.js';
 import { resolveModel } from '../src/models.js';
 import { startGateway, type RunningGateway } from './helpers.js';
 import { checkResponsesStream } from './responses-check.js';
@@ -46,6 +47,13 @@ beforeAll(async () => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       const chunk = (delta: unknown, finish: string | null = null) => `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
       return res.end(chunk({ role: 'assistant', tool_calls: [{ index: 0, ...call }] }) + chunk({}, 'tool_calls') + 'data: [DONE]\n\n');
+    }
+    if (model === 'strict-messages') {
+      // A strict chat API (Groq-like): message fields it does not know are refused.
+      const known = new Set(['role', 'content', 'name', 'tool_calls', 'tool_call_id', 'refusal']);
+      const extra = rec.body.messages.flatMap((m: any) => Object.keys(m).filter((k) => !known.has(k)));
+      if (extra.length > 0) return res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: `'messages' : property '${extra[0]}' is unsupported`, type: 'invalid_request_error' } }));
+      return json(completion(model, { content: 'Fine.' }));
     }
     if (model === 'json-tool') return json(completion(model, { content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] }, 'tool_calls'));
     return json({ error: { message: 'unknown scenario' } });
@@ -237,5 +245,22 @@ describe('tool names longer than 64 characters (MCP tools; Anthropic takes 128, 
     });
     expect(ns.status).toBe(200);
     expect((await ns.json()).output).toEqual([expect.objectContaining({ type: 'function_call', namespace: 'mcp__plugin_jenkins-mcp-plugin_jenkins', name: 'jenkins_get_build_console_output' })]);
+  });
+});
+
+describe('Responses: a conversation that began on Claude and goes on with another model', () => {
+  it("sends the earlier turn's signed thinking blocks to no provider but Anthropic", async () => {
+    const encrypted = encodeThinking([{ type: 'thinking', thinking: 'Hmm.', signature: 'sig-0123' }]);
+    const res = await openai().responses.create({
+      model: 'up/strict-messages',
+      input: [
+        { role: 'user', content: 'first' },
+        { type: 'reasoning', id: 'rs_1', summary: [], encrypted_content: encrypted },
+        { role: 'assistant', content: 'answer one' },
+        { role: 'user', content: 'second' },
+      ] as any,
+    });
+    expect(res.output_text).toBe('Fine.');
+    expect(up.requests.at(-1)!.body.messages[1]).toEqual({ role: 'assistant', content: 'answer one' });
   });
 });

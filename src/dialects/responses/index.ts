@@ -33,6 +33,9 @@ export const responsesDialect: Dialect = {
       };
     }
     const { chat, origins } = toChatRequest(body);
+    // Signed thinking blocks (from a Claude turn earlier in the conversation) are Anthropic's: a provider of another
+    // kind gets none (a strict one refuses the unknown message field, and no other model can use them).
+    if (provider.kind !== 'anthropic') for (const m of chat.messages as Record<string, unknown>[]) delete m.thinking_blocks;
     const id = newId('resp');
     const encrypted = wantsEncrypted(body.include);
     let translator: ResponsesStreamTranslator | undefined;
