@@ -9,7 +9,7 @@ import { KEYS, type ChildGateway } from './helpers.js';
 import { startMockProvider, type MockProvider } from './mock-provider.js';
 import { embeddingsAnswer, float32Decimal } from './mocks/embeddings-upstream.js';
 import { RUNTIMES } from './runtimes.js';
-import { schemaErrors } from './schemas/validate.js';
+import { schemaErrors } from './schemas/openapi.js';
 
 const GATEWAY_KEY = 'gw-test-key-0123456789';
 

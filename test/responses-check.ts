@@ -7,7 +7,7 @@
  * response carries every finished item. Returns the parsed events.
  */
 import { expect } from 'vitest';
-import { assertValid, assertValidEvent } from './schemas/responses-validate.js';
+import { assertValid, assertValidEvent } from './schemas/openapi.js';
 
 export interface SseEvent {
   event: string;

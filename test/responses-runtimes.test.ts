@@ -14,7 +14,7 @@ import { startResponsesUpstream } from './mocks/responses-upstream.js';
 import { PLAIN_TEXT } from './mocks/scripted-reply.js';
 import { checkResponsesStream } from './responses-check.js';
 import { RUNTIMES } from './runtimes.js';
-import { assertValid } from './schemas/responses-validate.js';
+import { assertValid } from './schemas/openapi.js';
 
 const GATEWAY_KEY = 'gw-test-key-runtimes-0123';
 let responsesUp: Loopback;

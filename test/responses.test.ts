@@ -14,7 +14,7 @@ import { startChatUpstream } from './mocks/chat-upstream.js';
 import type { Loopback } from './mocks/loopback.js';
 import { startResponsesUpstream } from './mocks/responses-upstream.js';
 import { checkResponsesStream, parseSse } from './responses-check.js';
-import { assertValid } from './schemas/responses-validate.js';
+import { assertValid } from './schemas/openapi.js';
 
 const GATEWAY_KEY = 'gw-test-key-responses-0123';
 
