@@ -1,9 +1,14 @@
 /** Test helpers: start the gateway in-process or as a real child process, and read SSE. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll } from 'vitest';
 import { createApp, type AppOptions } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { listen } from '../src/node/serve.js';
 import { createNodeUpstreamFetch } from '../src/node/upstream-client.js';
+import { startMockProvider, type MockProvider } from './mock-provider.js';
+import { startChatUpstream } from './mocks/chat-upstream.js';
+import type { Loopback } from './mocks/loopback.js';
+import { startResponsesUpstream } from './mocks/responses-upstream.js';
 
 export const ROOT = new URL('..', import.meta.url).pathname;
 
@@ -28,6 +33,24 @@ export async function startGateway(env: Record<string, string>, options: AppOpti
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+/**
+ * A loopback server the tests of a file (or describe block) share: started in beforeAll, closed in afterAll.
+ * Returns its getter; call it inside tests and hooks (the server exists once beforeAll ran).
+ */
+export function sharedServer<T extends { close(): Promise<unknown> }>(start: () => Promise<T>): () => T {
+  let server: T | undefined;
+  beforeAll(async () => {
+    server = await start();
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+  return () => {
+    if (!server) throw new Error('sharedServer: used before its beforeAll ran');
+    return server;
   };
 }
 
@@ -174,3 +197,35 @@ export const KEYS = {
   DEEPINFRA_API_KEY: 'di-test-0123456789',
   CUSTOM_PROVIDER_KEY: 'custom-test-0123456789',
 };
+
+/** The three upstreams the /v1/responses tests route to, and the gateway env that names them. */
+export interface ResponsesUpstreams {
+  /** Speaks Responses: the `openai` provider (pass-through). */
+  responses: Loopback;
+  /** Chat only: the `chatonly` provider, alias `local` → `chatonly/qwen3-8b` (translated). */
+  chat: Loopback;
+  /** Anthropic: the `anthropic` provider (translated through chat). */
+  anthropic: MockProvider;
+  env: Record<string, string>;
+  close(): Promise<void>;
+}
+
+export async function startResponsesUpstreams(): Promise<ResponsesUpstreams> {
+  const [responses, chat, anthropic] = await Promise.all([startResponsesUpstream(), startChatUpstream(), startMockProvider()]);
+  return {
+    responses,
+    chat,
+    anthropic,
+    env: {
+      OPENAI_API_KEY: KEYS.OPENAI_API_KEY,
+      OPENAI_BASE_URL: `${responses.url}/v1`,
+      ANTHROPIC_API_KEY: KEYS.ANTHROPIC_API_KEY,
+      ANTHROPIC_BASE_URL: anthropic.env.ANTHROPIC_BASE_URL,
+      MINI_LLM_PROVIDERS: JSON.stringify({ chatonly: { baseUrl: `${chat.url}/v1` } }),
+      MINI_LLM_MODELS: JSON.stringify({ local: 'chatonly/qwen3-8b' }),
+    },
+    close: async () => {
+      await Promise.all([responses.close(), chat.close(), anthropic.close()]);
+    },
+  };
+}

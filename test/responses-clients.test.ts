@@ -10,33 +10,23 @@ import OpenAI from 'openai';
 import { generateText, stepCountIs, streamText, tool as aiTool } from 'ai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { KEYS, startGateway, type RunningGateway } from './helpers.js';
-import { startChatUpstream } from './mocks/chat-upstream.js';
-import type { Loopback } from './mocks/loopback.js';
-import { startResponsesUpstream } from './mocks/responses-upstream.js';
+import { startGateway, startResponsesUpstreams, type ResponsesUpstreams, type RunningGateway } from './helpers.js';
 import { PLAIN_TEXT } from './mocks/scripted-reply.js';
 
 const GATEWAY_KEY = 'gw-test-key-agents-0123';
-let responsesUp: Loopback;
-let chatUp: Loopback;
+let up: ResponsesUpstreams;
 let gw: RunningGateway;
 
 beforeAll(async () => {
-  [responsesUp, chatUp] = await Promise.all([startResponsesUpstream(), startChatUpstream()]);
-  gw = await startGateway({
-    OPENAI_API_KEY: KEYS.OPENAI_API_KEY,
-    OPENAI_BASE_URL: `${responsesUp.url}/v1`,
-    MINI_LLM_API_KEY: GATEWAY_KEY,
-    MINI_LLM_PROVIDERS: JSON.stringify({ chatonly: { baseUrl: `${chatUp.url}/v1` } }),
-    MINI_LLM_MODELS: JSON.stringify({ local: 'chatonly/qwen3-8b' }),
-  });
+  up = await startResponsesUpstreams();
+  gw = await startGateway({ ...up.env, MINI_LLM_API_KEY: GATEWAY_KEY });
   // The README's two lines.
   setDefaultOpenAIClient(new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: GATEWAY_KEY, maxRetries: 0 }) as never);
   setTracingDisabled(true);
 });
 afterAll(async () => {
   await gw?.close();
-  await Promise.all([responsesUp?.close(), chatUp?.close()]);
+  await up?.close();
 });
 
 const getWeather = tool({
@@ -47,8 +37,8 @@ const getWeather = tool({
 });
 
 describe.each([
-  { via: 'a Responses provider (pass-through)', model: undefined, upstream: () => responsesUp },
-  { via: 'a chat-only provider (translated)', model: 'local', upstream: () => chatUp },
+  { via: 'a Responses provider (pass-through)', model: undefined, upstream: () => up.responses },
+  { via: 'a chat-only provider (translated)', model: 'local', upstream: () => up.chat },
 ])('Agents SDK via $via', ({ model, upstream }) => {
   it('runs an agent with one function tool to its final answer', async () => {
     const before = upstream().requests.length;
@@ -75,8 +65,8 @@ describe.each([
 // `@ai-sdk/openai` 3.x is the line that pairs with `ai` 6 (both on @ai-sdk/provider 3): the normal path,
 // generateText / streamText on the default factory's model (`openai('model')` → the Responses API).
 describe.each([
-  { via: 'a Responses provider (pass-through)', model: 'gpt-4o-mini', upstream: () => responsesUp, path: '/v1/responses' },
-  { via: 'a chat-only provider (translated)', model: 'local', upstream: () => chatUp, path: '/v1/chat/completions' },
+  { via: 'a Responses provider (pass-through)', model: 'gpt-4o-mini', upstream: () => up.responses, path: '/v1/responses' },
+  { via: 'a chat-only provider (translated)', model: 'local', upstream: () => up.chat, path: '/v1/chat/completions' },
 ])('@ai-sdk/openai default factory via $via', ({ model, upstream, path }) => {
   const openai = () => createOpenAI({ baseURL: `${gw.url}/v1`, apiKey: GATEWAY_KEY });
   /** The gateway's request log since `from`: the client called /v1/responses, the provider got `path`. */
