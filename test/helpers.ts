@@ -1,8 +1,9 @@
 /** Test helpers: start the gateway in-process or as a real child process, and read SSE. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { createApp, type AppOptions } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
+import { GatewayError } from '../src/errors.js';
 import { listen } from '../src/node/serve.js';
 import { createNodeUpstreamFetch } from '../src/node/upstream-client.js';
 import { startMockProvider, type MockProvider } from './mock-provider.js';
@@ -154,6 +155,48 @@ export function spawnGateway(
       reject(new Error(`gateway exited with ${code} before starting.\nstdout: ${out}\nstderr: ${err}`));
     });
   });
+}
+
+export interface SseEvent {
+  /** The `event:` name ('' without one). */
+  event: string;
+  /** The `data:` lines, joined and parsed as JSON. */
+  data: any;
+}
+
+/**
+ * Parse a whole SSE text: its events, and its comment lines (`: keep-alive`) apart. A block with lines but no
+ * `data:` (and not only comments) is an error, as is data that is not JSON.
+ */
+export function parseSse(text: string): { events: SseEvent[]; comments: string[] } {
+  const events: SseEvent[] = [];
+  const comments: string[] = [];
+  for (const block of text.split('\n\n')) {
+    if (block.trim() === '') continue;
+    let event = '';
+    const data: string[] = [];
+    let other = false;
+    for (const line of block.split('\n')) {
+      if (line.startsWith(':')) comments.push(line);
+      else if (line.startsWith('event: ')) event = line.slice(7);
+      else if (line.startsWith('data: ')) data.push(line.slice(6));
+      else other = true;
+    }
+    if (data.length > 0) events.push({ event, data: JSON.parse(data.join('\n')) });
+    else if (event !== '' || other) throw new Error(`SSE block without data: ${JSON.stringify(block.slice(0, 200))}`);
+  }
+  return { events, comments };
+}
+
+/** The GatewayError `fn` throws (a test failure when it throws nothing or something else). */
+export function thrown(fn: () => unknown): GatewayError {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(GatewayError);
+    return e as GatewayError;
+  }
+  throw new Error('expected a GatewayError');
 }
 
 /** Read an SSE response, recording when each `data:` event arrived. */

@@ -26,6 +26,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { embeddingsAnswer } from './mocks/embeddings-upstream.js';
+import { splitEvents } from './mocks/loopback.js';
 
 export const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
 
@@ -57,12 +58,6 @@ const FIXTURES: Record<string, { json: string; sse: string; models: string }> = 
   custom: { json: 'openai-compatible-extras.json', sse: 'openai-chat.sse', models: 'openai-models.json' },
   anthropic: { json: 'anthropic-messages.json', sse: 'anthropic-messages.sse', models: 'anthropic-models.json' },
 };
-
-const sseEvents = (text: string) =>
-  text
-    .split('\n\n')
-    .filter((e) => e.trim() !== '')
-    .map((e) => `${e}\n\n`);
 
 function openAIChunk(i: number) {
   return `data: ${JSON.stringify({ id: 'chatcmpl-many', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: { content: `c${i} ` }, finish_reason: null }] })}\n\n`;
@@ -162,14 +157,14 @@ export async function startMockProvider(): Promise<MockProvider> {
     }
     let events: string[];
     if (scenario === 'many') events = Array.from({ length: Number(a) }, (_, i) => openAIChunk(i)).concat('data: [DONE]\n\n');
-    else if (anthropic && scenario === 'tool') events = sseEvents(fixture('anthropic-tool-use.sse'));
-    else if (anthropic && scenario === 'stream-error') events = sseEvents(fixture('anthropic-stream-error.sse'));
+    else if (anthropic && scenario === 'tool') events = splitEvents(fixture('anthropic-tool-use.sse'));
+    else if (anthropic && scenario === 'stream-error') events = splitEvents(fixture('anthropic-stream-error.sse'));
     else if (anthropic && scenario === 'thinking') {
-      const [start, ...rest] = sseEvents(fixture(files.sse));
+      const [start, ...rest] = splitEvents(fixture(files.sse));
       const thinking = Array.from({ length: Number(a) }, () => `event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"hmm"}}\n\n`);
       events = [start, ...thinking, ...rest];
     }
-    else events = sseEvents(fixture(files.sse));
+    else events = splitEvents(fixture(files.sse));
     const delay = scenario === 'slow' ? Number(a) : scenario === 'many' || scenario === 'late' || scenario === 'thinking' ? Number(b ?? 0) : 0;
     const stopAfter = scenario === 'hang-after' || scenario === 'die-after' ? Number(a) : Infinity;
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', ...commonHeaders });

@@ -8,9 +8,9 @@ import OpenAI from 'openai';
 import { zodTextFormat } from 'openai/helpers/zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { KEYS, startGateway, startResponsesUpstreams, type ResponsesUpstreams, type RunningGateway } from './helpers.js';
+import { KEYS, parseSse, startGateway, startResponsesUpstreams, type ResponsesUpstreams, type RunningGateway } from './helpers.js';
 import { fixture } from './mock-provider.js';
-import { checkResponsesStream, parseSse } from './responses-check.js';
+import { checkResponsesStream } from './responses-check.js';
 import { assertValid } from './schemas/openapi.js';
 
 const GATEWAY_KEY = 'gw-test-key-responses-0123';
