@@ -24,9 +24,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { embeddingsAnswer } from './mocks/embeddings-upstream.js';
-import { splitEvents } from './mocks/loopback.js';
+import { listenLoopback, readText, splitEvents } from './mocks/loopback.js';
 
 export const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
 
@@ -65,14 +64,11 @@ function openAIChunk(i: number) {
 
 export async function startMockProvider(): Promise<MockProvider> {
   const requests: RecordedRequest[] = [];
-  const sockets = new Set<Socket>();
   const waiters: Array<() => void> = [];
   const notify = () => waiters.splice(0).forEach((w) => w());
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
+    const raw = await readText(req);
     const provider = (req.url ?? '/').split('/')[1] ?? '';
     let body: any = null;
     try {
@@ -187,12 +183,7 @@ export async function startMockProvider(): Promise<MockProvider> {
       res.destroy(err);
     });
   });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { url, close } = await listenLoopback(server);
   return {
     url,
     requests,
@@ -216,9 +207,6 @@ export async function startMockProvider(): Promise<MockProvider> {
         check();
       });
     },
-    close() {
-      for (const s of sockets) s.destroy();
-      return new Promise((r) => server.close(() => r()));
-    },
+    close,
   };
 }
