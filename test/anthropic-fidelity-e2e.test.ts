@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { startGateway, type RunningGateway } from './helpers.js';
 import { startStrictAnthropic, type StrictAnthropic } from './mocks/strict-anthropic.js';
-import { schemaErrors } from './schemas/openai-chat.js';
+import { schemaErrors } from './schemas/openapi.js';
 
 const KEY_A = 'gw-key-tenant-a';
 const KEY_B = 'gw-key-tenant-b';

@@ -11,11 +11,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KEYS, ROOT, startGateway, type RunningGateway } from './helpers.js';
-import { startMockProvider, type MockProvider } from './mock-provider.js';
-import { startChatUpstream } from './mocks/chat-upstream.js';
-import type { Loopback } from './mocks/loopback.js';
-import { startResponsesUpstream } from './mocks/responses-upstream.js';
+import { ROOT, startGateway, startResponsesUpstreams, type ResponsesUpstreams, type RunningGateway } from './helpers.js';
 import { PLAIN_TEXT } from './mocks/scripted-reply.js';
 
 const CODEX = join(ROOT, 'test/clients/node_modules/.bin/codex');
@@ -77,32 +73,22 @@ function codexExec(url: string, model: string, prompt: string, config = codexCon
 }
 
 describe.skipIf(!installed)('Codex CLI through the gateway', () => {
-  let responsesUp: Loopback;
-  let chatUp: Loopback;
-  let anthropicUp: MockProvider;
+  let up: ResponsesUpstreams;
   let gw: RunningGateway;
 
   beforeAll(async () => {
-    [responsesUp, chatUp, anthropicUp] = await Promise.all([startResponsesUpstream(), startChatUpstream(), startMockProvider()]);
-    gw = await startGateway({
-      ANTHROPIC_API_KEY: KEYS.ANTHROPIC_API_KEY,
-      ANTHROPIC_BASE_URL: anthropicUp.env.ANTHROPIC_BASE_URL,
-      OPENAI_API_KEY: KEYS.OPENAI_API_KEY,
-      OPENAI_BASE_URL: `${responsesUp.url}/v1`,
-      MINI_LLM_API_KEY: GATEWAY_KEY,
-      MINI_LLM_PROVIDERS: JSON.stringify({ chatonly: { baseUrl: `${chatUp.url}/v1` } }),
-      MINI_LLM_MODELS: JSON.stringify({ local: 'chatonly/qwen3-8b' }),
-    });
+    up = await startResponsesUpstreams();
+    gw = await startGateway({ ...up.env, MINI_LLM_API_KEY: GATEWAY_KEY });
   });
   afterAll(async () => {
     await gw?.close();
-    await Promise.all([responsesUp?.close(), chatUp?.close(), anthropicUp?.close()]);
+    await up?.close();
   });
 
   it.each([
-    ['a Responses provider (pass-through)', 'gpt-4o-mini', () => responsesUp.requests],
-    ['a chat-only provider (translated)', 'local', () => chatUp.requests],
-    ['Anthropic (translated twice: responses → chat → Messages)', 'claude-sonnet', () => anthropicUp.requests],
+    ['a Responses provider (pass-through)', 'gpt-4o-mini', () => up.responses.requests],
+    ['a chat-only provider (translated)', 'local', () => up.chat.requests],
+    ['Anthropic (translated twice: responses → chat → Messages)', 'claude-sonnet', () => up.anthropic.requests],
   ])('prints a text answer via %s', async (_, model, requests) => {
     const before = requests().length;
     const run = await codexExec(gw.url, model, 'Say hello, without tools.');
@@ -123,8 +109,8 @@ describe.skipIf(!installed)('Codex CLI through the gateway', () => {
   }, LIMIT_MS + 5000);
 
   it.each([
-    ['a Responses provider (pass-through)', 'gpt-4o-mini', () => responsesUp.requests.map((r) => r.body.input)],
-    ['a chat-only provider (translated)', 'local', () => chatUp.requests.map((r) => r.body.messages)],
+    ['a Responses provider (pass-through)', 'gpt-4o-mini', () => up.responses.requests.map((r) => r.body.input)],
+    ['a chat-only provider (translated)', 'local', () => up.chat.requests.map((r) => r.body.messages)],
   ])('runs a tool round trip via %s: the model asks for exec_command, Codex runs it and returns its output', async (_, model, sent) => {
     const before = sent().length;
     const run = await codexExec(gw.url, model, 'Run a shell command.');

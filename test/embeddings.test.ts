@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KEYS, startGateway, withGateway, type RunningGateway } from './helpers.js';
 import { fixture, startMockProvider, type MockProvider } from './mock-provider.js';
 import { embeddingsAnswer, FIXTURE_REQUEST, float32Decimal, rejectEmbeddingsRequest } from './mocks/embeddings-upstream.js';
-import { schemaErrors } from './schemas/validate.js';
+import { schemaErrors } from './schemas/openapi.js';
 
 let mock: MockProvider;
 let gw: RunningGateway;

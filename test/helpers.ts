@@ -1,9 +1,15 @@
 /** Test helpers: start the gateway in-process or as a real child process, and read SSE. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { createApp, type AppOptions } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
+import { GatewayError } from '../src/errors.js';
 import { listen } from '../src/node/serve.js';
 import { createNodeUpstreamFetch } from '../src/node/upstream-client.js';
+import { startMockProvider, type MockProvider } from './mock-provider.js';
+import { startChatUpstream } from './mocks/chat-upstream.js';
+import type { Loopback } from './mocks/loopback.js';
+import { startResponsesUpstream } from './mocks/responses-upstream.js';
 
 export const ROOT = new URL('..', import.meta.url).pathname;
 
@@ -28,6 +34,24 @@ export async function startGateway(env: Record<string, string>, options: AppOpti
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+/**
+ * A loopback server the tests of a file (or describe block) share: started in beforeAll, closed in afterAll.
+ * Returns its getter; call it inside tests and hooks (the server exists once beforeAll ran).
+ */
+export function sharedServer<T extends { close(): Promise<unknown> }>(start: () => Promise<T>): () => T {
+  let server: T | undefined;
+  beforeAll(async () => {
+    server = await start();
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+  return () => {
+    if (!server) throw new Error('sharedServer: used before its beforeAll ran');
+    return server;
   };
 }
 
@@ -133,6 +157,48 @@ export function spawnGateway(
   });
 }
 
+export interface SseEvent {
+  /** The `event:` name ('' without one). */
+  event: string;
+  /** The `data:` lines, joined and parsed as JSON. */
+  data: any;
+}
+
+/**
+ * Parse a whole SSE text: its events, and its comment lines (`: keep-alive`) apart. A block with lines but no
+ * `data:` (and not only comments) is an error, as is data that is not JSON.
+ */
+export function parseSse(text: string): { events: SseEvent[]; comments: string[] } {
+  const events: SseEvent[] = [];
+  const comments: string[] = [];
+  for (const block of text.split('\n\n')) {
+    if (block.trim() === '') continue;
+    let event = '';
+    const data: string[] = [];
+    let other = false;
+    for (const line of block.split('\n')) {
+      if (line.startsWith(':')) comments.push(line);
+      else if (line.startsWith('event: ')) event = line.slice(7);
+      else if (line.startsWith('data: ')) data.push(line.slice(6));
+      else other = true;
+    }
+    if (data.length > 0) events.push({ event, data: JSON.parse(data.join('\n')) });
+    else if (event !== '' || other) throw new Error(`SSE block without data: ${JSON.stringify(block.slice(0, 200))}`);
+  }
+  return { events, comments };
+}
+
+/** The GatewayError `fn` throws (a test failure when it throws nothing or something else). */
+export function thrown(fn: () => unknown): GatewayError {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(GatewayError);
+    return e as GatewayError;
+  }
+  throw new Error('expected a GatewayError');
+}
+
 /** Read an SSE response, recording when each `data:` event arrived. */
 export async function readEvents(res: Response): Promise<{ data: string[]; times: number[]; raw: string }> {
   const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
@@ -174,3 +240,35 @@ export const KEYS = {
   DEEPINFRA_API_KEY: 'di-test-0123456789',
   CUSTOM_PROVIDER_KEY: 'custom-test-0123456789',
 };
+
+/** The three upstreams the /v1/responses tests route to, and the gateway env that names them. */
+export interface ResponsesUpstreams {
+  /** Speaks Responses: the `openai` provider (pass-through). */
+  responses: Loopback;
+  /** Chat only: the `chatonly` provider, alias `local` → `chatonly/qwen3-8b` (translated). */
+  chat: Loopback;
+  /** Anthropic: the `anthropic` provider (translated through chat). */
+  anthropic: MockProvider;
+  env: Record<string, string>;
+  close(): Promise<void>;
+}
+
+export async function startResponsesUpstreams(): Promise<ResponsesUpstreams> {
+  const [responses, chat, anthropic] = await Promise.all([startResponsesUpstream(), startChatUpstream(), startMockProvider()]);
+  return {
+    responses,
+    chat,
+    anthropic,
+    env: {
+      OPENAI_API_KEY: KEYS.OPENAI_API_KEY,
+      OPENAI_BASE_URL: `${responses.url}/v1`,
+      ANTHROPIC_API_KEY: KEYS.ANTHROPIC_API_KEY,
+      ANTHROPIC_BASE_URL: anthropic.env.ANTHROPIC_BASE_URL,
+      MINI_LLM_PROVIDERS: JSON.stringify({ chatonly: { baseUrl: `${chat.url}/v1` } }),
+      MINI_LLM_MODELS: JSON.stringify({ local: 'chatonly/qwen3-8b' }),
+    },
+    close: async () => {
+      await Promise.all([responses.close(), chat.close(), anthropic.close()]);
+    },
+  };
+}

@@ -4,42 +4,33 @@
  * count_tokens estimate. Node runs the same paths in-process (test/messages-sdk.test.ts).
  */
 import Anthropic from '@anthropic-ai/sdk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChildGateway } from './helpers.js';
-import { startMessagesUpstream, type MessagesUpstream } from './mocks/messages-upstream.js';
-import { RUNTIMES } from './runtimes.js';
+import { describe, expect, it } from 'vitest';
+import { sharedServer } from './helpers.js';
+import { startMessagesUpstream } from './mocks/messages-upstream.js';
+import { gatewayOn, RUNTIMES } from './runtimes.js';
 
 const GATEWAY_KEY = 'gw-runtime-messages-0123456789';
 
-let mock: MessagesUpstream;
-beforeAll(async () => {
-  mock = await startMessagesUpstream();
-});
-afterAll(async () => {
-  await mock?.close();
-});
+const mock = sharedServer(startMessagesUpstream);
 
 describe.each(RUNTIMES.filter((r) => r.name !== 'node'))('on $name', (runtime) => {
-  let gw: ChildGateway;
-  let client: Anthropic;
-  beforeAll(async () => {
-    gw = await runtime.start({ ...mock.env, MINI_LLM_API_KEY: GATEWAY_KEY, MINI_LLM_LOG: 'silent' });
-    client = new Anthropic({ baseURL: gw.url, apiKey: GATEWAY_KEY, maxRetries: 0 });
-  }, 90_000);
-  afterAll(async () => {
-    await gw?.stop();
-  });
+  const on = gatewayOn(
+    runtime,
+    () => ({ ...mock().env, MINI_LLM_API_KEY: GATEWAY_KEY, MINI_LLM_LOG: 'silent' }),
+    (url) => new Anthropic({ baseURL: url, apiKey: GATEWAY_KEY, maxRetries: 0 }),
+    90_000,
+  );
 
   it.each([
     ['pass-through', 'claude-sonnet-4-6', 'anthropic'],
     ['translated', 'gpt-4o-mini', 'openai'],
   ])('%s: messages.create and messages.stream()', async (_route, model, kind) => {
-    mock.reply = () => ({ text: `Hello via ${kind}.` });
-    const msg = await client.messages.create({ model, max_tokens: 32, messages: [{ role: 'user', content: 'hi' }] });
+    mock().reply = () => ({ text: `Hello via ${kind}.` });
+    const msg = await on.client.messages.create({ model, max_tokens: 32, messages: [{ role: 'user', content: 'hi' }] });
     expect(msg.content).toEqual([{ type: 'text', text: `Hello via ${kind}.` }]);
-    expect(mock.requests.at(-1)!.kind).toBe(kind);
+    expect(mock().requests.at(-1)!.kind).toBe(kind);
     let text = '';
-    const stream = client.messages.stream({ model, max_tokens: 32, messages: [{ role: 'user', content: 'hi' }] });
+    const stream = on.client.messages.stream({ model, max_tokens: 32, messages: [{ role: 'user', content: 'hi' }] });
     stream.on('text', (t) => (text += t));
     const final = await stream.finalMessage();
     expect(text).toBe(`Hello via ${kind}.`);
@@ -48,9 +39,9 @@ describe.each(RUNTIMES.filter((r) => r.name !== 'node'))('on $name', (runtime) =
   });
 
   it('count_tokens: a local estimate for an OpenAI-compatible model, in Anthropic error shape without a key', async () => {
-    const res = await client.messages.countTokens({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'How many tokens is this?' }] });
+    const res = await on.client.messages.countTokens({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'How many tokens is this?' }] });
     expect(res.input_tokens).toBeGreaterThan(0);
-    const denied = await fetch(`${gw.url}/v1/messages/count_tokens?beta=true`, { method: 'POST', body: '{}' });
+    const denied = await fetch(`${on.url}/v1/messages/count_tokens?beta=true`, { method: 'POST', body: '{}' });
     expect(denied.status).toBe(401);
     expect(await denied.json()).toMatchObject({ type: 'error', error: { type: 'authentication_error' } });
   });

@@ -24,8 +24,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { embeddingsAnswer } from './mocks/embeddings-upstream.js';
+import { listenLoopback, readText, splitEvents } from './mocks/loopback.js';
 
 export const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
 
@@ -58,26 +58,17 @@ const FIXTURES: Record<string, { json: string; sse: string; models: string }> = 
   anthropic: { json: 'anthropic-messages.json', sse: 'anthropic-messages.sse', models: 'anthropic-models.json' },
 };
 
-const sseEvents = (text: string) =>
-  text
-    .split('\n\n')
-    .filter((e) => e.trim() !== '')
-    .map((e) => `${e}\n\n`);
-
 function openAIChunk(i: number) {
   return `data: ${JSON.stringify({ id: 'chatcmpl-many', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: { content: `c${i} ` }, finish_reason: null }] })}\n\n`;
 }
 
 export async function startMockProvider(): Promise<MockProvider> {
   const requests: RecordedRequest[] = [];
-  const sockets = new Set<Socket>();
   const waiters: Array<() => void> = [];
   const notify = () => waiters.splice(0).forEach((w) => w());
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
+    const raw = await readText(req);
     const provider = (req.url ?? '/').split('/')[1] ?? '';
     let body: any = null;
     try {
@@ -162,14 +153,14 @@ export async function startMockProvider(): Promise<MockProvider> {
     }
     let events: string[];
     if (scenario === 'many') events = Array.from({ length: Number(a) }, (_, i) => openAIChunk(i)).concat('data: [DONE]\n\n');
-    else if (anthropic && scenario === 'tool') events = sseEvents(fixture('anthropic-tool-use.sse'));
-    else if (anthropic && scenario === 'stream-error') events = sseEvents(fixture('anthropic-stream-error.sse'));
+    else if (anthropic && scenario === 'tool') events = splitEvents(fixture('anthropic-tool-use.sse'));
+    else if (anthropic && scenario === 'stream-error') events = splitEvents(fixture('anthropic-stream-error.sse'));
     else if (anthropic && scenario === 'thinking') {
-      const [start, ...rest] = sseEvents(fixture(files.sse));
+      const [start, ...rest] = splitEvents(fixture(files.sse));
       const thinking = Array.from({ length: Number(a) }, () => `event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"hmm"}}\n\n`);
       events = [start, ...thinking, ...rest];
     }
-    else events = sseEvents(fixture(files.sse));
+    else events = splitEvents(fixture(files.sse));
     const delay = scenario === 'slow' ? Number(a) : scenario === 'many' || scenario === 'late' || scenario === 'thinking' ? Number(b ?? 0) : 0;
     const stopAfter = scenario === 'hang-after' || scenario === 'die-after' ? Number(a) : Infinity;
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', ...commonHeaders });
@@ -192,12 +183,7 @@ export async function startMockProvider(): Promise<MockProvider> {
       res.destroy(err);
     });
   });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { url, close } = await listenLoopback(server);
   return {
     url,
     requests,
@@ -221,9 +207,6 @@ export async function startMockProvider(): Promise<MockProvider> {
         check();
       });
     },
-    close() {
-      for (const s of sockets) s.destroy();
-      return new Promise((r) => server.close(() => r()));
-    },
+    close,
   };
 }

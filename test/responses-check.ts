@@ -7,30 +7,8 @@
  * response carries every finished item. Returns the parsed events.
  */
 import { expect } from 'vitest';
-import { assertValid, assertValidEvent } from './schemas/responses-validate.js';
-
-export interface SseEvent {
-  event: string;
-  data: any;
-}
-
-/** Parse an SSE body (comments kept out; `comments` counts them). */
-export function parseSse(text: string): { events: SseEvent[]; comments: string[] } {
-  const events: SseEvent[] = [];
-  const comments: string[] = [];
-  for (const block of text.split('\n\n')) {
-    if (block.trim() === '') continue;
-    let event = '';
-    const data: string[] = [];
-    for (const line of block.split('\n')) {
-      if (line.startsWith(':')) comments.push(line);
-      else if (line.startsWith('event: ')) event = line.slice(7);
-      else if (line.startsWith('data: ')) data.push(line.slice(6));
-    }
-    if (data.length > 0) events.push({ event, data: JSON.parse(data.join('\n')) });
-  }
-  return { events, comments };
-}
+import { parseSse, type SseEvent } from './helpers.js';
+import { assertValid, assertValidEvent } from './schemas/openapi.js';
 
 const TERMINAL = new Set(['response.completed', 'response.incomplete', 'response.failed']);
 

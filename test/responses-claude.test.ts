@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type RunningGateway } from './helpers.js';
 import { startStrictAnthropic, type StrictAnthropic } from './mocks/strict-anthropic.js';
 import { checkResponsesStream } from './responses-check.js';
-import { assertValid } from './schemas/responses-validate.js';
+import { assertValid } from './schemas/openapi.js';
 
 let mock: StrictAnthropic;
 let gw: RunningGateway;

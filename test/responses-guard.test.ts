@@ -8,11 +8,11 @@ import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { createNodeUpstreamFetch } from '../src/node/upstream-client.js';
 import { pushAnswerOf } from '../src/stream-guard.js';
-import { KEYS, startGateway, type RunningGateway } from './helpers.js';
+import { KEYS, parseSse, startGateway, type RunningGateway } from './helpers.js';
 import { startChatUpstream } from './mocks/chat-upstream.js';
 import type { Loopback } from './mocks/loopback.js';
 import { startResponsesUpstream } from './mocks/responses-upstream.js';
-import { checkResponsesStream, parseSse } from './responses-check.js';
+import { checkResponsesStream } from './responses-check.js';
 
 let chatUp: Loopback;
 let responsesUp: Loopback;

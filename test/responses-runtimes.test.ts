@@ -5,71 +5,46 @@
  */
 import { request } from 'node:http';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KEYS, type ChildGateway } from './helpers.js';
-import { startMockProvider, type MockProvider } from './mock-provider.js';
-import { startChatUpstream } from './mocks/chat-upstream.js';
-import type { Loopback } from './mocks/loopback.js';
-import { startResponsesUpstream } from './mocks/responses-upstream.js';
+import { describe, expect, it } from 'vitest';
+import { sharedServer, startResponsesUpstreams } from './helpers.js';
 import { PLAIN_TEXT } from './mocks/scripted-reply.js';
 import { checkResponsesStream } from './responses-check.js';
-import { RUNTIMES } from './runtimes.js';
-import { assertValid } from './schemas/responses-validate.js';
+import { gatewayOn, RUNTIMES } from './runtimes.js';
+import { assertValid } from './schemas/openapi.js';
 
 const GATEWAY_KEY = 'gw-test-key-runtimes-0123';
-let responsesUp: Loopback;
-let chatUp: Loopback;
-let anthropicUp: MockProvider;
-
-beforeAll(async () => {
-  [responsesUp, chatUp, anthropicUp] = await Promise.all([startResponsesUpstream(), startChatUpstream(), startMockProvider()]);
-});
-afterAll(async () => {
-  await Promise.all([responsesUp?.close(), chatUp?.close(), anthropicUp?.close()]);
-});
+const up = sharedServer(startResponsesUpstreams);
 
 describe.each(RUNTIMES.filter((r) => r.name !== 'node'))('/v1/responses on $name', (runtime) => {
-  let gw: ChildGateway;
-  let client: OpenAI;
-  beforeAll(async () => {
-    gw = await runtime.start({
-      OPENAI_API_KEY: KEYS.OPENAI_API_KEY,
-      OPENAI_BASE_URL: `${responsesUp.url}/v1`,
-      ANTHROPIC_API_KEY: KEYS.ANTHROPIC_API_KEY,
-      ANTHROPIC_BASE_URL: anthropicUp.env.ANTHROPIC_BASE_URL,
-      MINI_LLM_API_KEY: GATEWAY_KEY,
-      MINI_LLM_LOG: 'silent',
-      MINI_LLM_PROVIDERS: JSON.stringify({ chatonly: { baseUrl: `${chatUp.url}/v1` } }),
-      MINI_LLM_MODELS: JSON.stringify({ local: 'chatonly/qwen3-8b' }),
-    });
-    client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: GATEWAY_KEY, maxRetries: 0 });
-  }, 90_000);
-  afterAll(async () => {
-    await gw?.stop();
-  });
+  const on = gatewayOn(
+    runtime,
+    () => ({ ...up().env, MINI_LLM_API_KEY: GATEWAY_KEY, MINI_LLM_LOG: 'silent' }),
+    (url) => new OpenAI({ baseURL: `${url}/v1`, apiKey: GATEWAY_KEY, maxRetries: 0 }),
+    90_000,
+  );
 
   it.each(['gpt-4o-mini', 'local', 'claude-sonnet'])('answers %s with text', async (model) => {
-    const res = await client.responses.create({ model, input: 'Capital of France?' });
+    const res = await on.client.responses.create({ model, input: 'Capital of France?' });
     assertValid('Response', res);
     expect(res.output_text).toBe(PLAIN_TEXT);
   });
 
   it.each(['gpt-4o-mini', 'local', 'claude-sonnet'])('streams %s', async (model) => {
-    const stream = client.responses.stream({ model, input: 'Capital of France?' });
+    const stream = on.client.responses.stream({ model, input: 'Capital of France?' });
     let text = '';
     stream.on('response.output_text.delta', (e) => (text += e.delta));
     const final = await stream.finalResponse();
     expect(text).toBe(PLAIN_TEXT);
     expect(final.status).toBe('completed');
     const raw = await (
-      await fetch(`${gw.url}/v1/responses`, { method: 'POST', headers: { authorization: `Bearer ${GATEWAY_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify({ model, input: 'Capital of France?', stream: true }) })
+      await fetch(`${on.url}/v1/responses`, { method: 'POST', headers: { authorization: `Bearer ${GATEWAY_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify({ model, input: 'Capital of France?', stream: true }) })
     ).text();
     checkResponsesStream(raw);
   });
 
   it('answers a WebSocket attempt with 426', async () => {
     const status = await new Promise<number>((resolve, reject) => {
-      const req = request(`${gw.url}/v1/responses`, {
+      const req = request(`${on.url}/v1/responses`, {
         headers: { authorization: `Bearer ${GATEWAY_KEY}`, upgrade: 'websocket', connection: 'Upgrade', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' },
       });
       req.on('response', (res) => {
@@ -85,7 +60,7 @@ describe.each(RUNTIMES.filter((r) => r.name !== 'node'))('/v1/responses on $name
   });
 
   it('refuses previous_response_id with 400 previous_response_not_found', async () => {
-    const err = await client.responses.create({ model: 'local', input: 'hi', previous_response_id: 'resp_1' }).catch((e) => e);
+    const err = await on.client.responses.create({ model: 'local', input: 'hi', previous_response_id: 'resp_1' }).catch((e) => e);
     expect(err).toBeInstanceOf(OpenAI.BadRequestError);
     expect(err.code).toBe('previous_response_not_found');
   });

@@ -8,38 +8,25 @@ import OpenAI from 'openai';
 import { zodTextFormat } from 'openai/helpers/zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { KEYS, startGateway, type RunningGateway } from './helpers.js';
-import { fixture, startMockProvider, type MockProvider } from './mock-provider.js';
-import { startChatUpstream } from './mocks/chat-upstream.js';
-import type { Loopback } from './mocks/loopback.js';
-import { startResponsesUpstream } from './mocks/responses-upstream.js';
-import { checkResponsesStream, parseSse } from './responses-check.js';
-import { assertValid } from './schemas/responses-validate.js';
+import { KEYS, parseSse, startGateway, startResponsesUpstreams, type ResponsesUpstreams, type RunningGateway } from './helpers.js';
+import { fixture } from './mock-provider.js';
+import { checkResponsesStream } from './responses-check.js';
+import { assertValid } from './schemas/openapi.js';
 
 const GATEWAY_KEY = 'gw-test-key-responses-0123';
 
-let responsesUp: Loopback;
-let chatUp: Loopback;
-let anthropicUp: MockProvider;
+let up: ResponsesUpstreams;
 let gw: RunningGateway;
 let client: OpenAI;
 
 beforeAll(async () => {
-  [responsesUp, chatUp, anthropicUp] = await Promise.all([startResponsesUpstream(), startChatUpstream(), startMockProvider()]);
-  gw = await startGateway({
-    OPENAI_API_KEY: KEYS.OPENAI_API_KEY,
-    OPENAI_BASE_URL: `${responsesUp.url}/v1`,
-    ANTHROPIC_API_KEY: KEYS.ANTHROPIC_API_KEY,
-    ANTHROPIC_BASE_URL: anthropicUp.env.ANTHROPIC_BASE_URL,
-    MINI_LLM_API_KEY: GATEWAY_KEY,
-    MINI_LLM_PROVIDERS: JSON.stringify({ chatonly: { baseUrl: `${chatUp.url}/v1` } }),
-    MINI_LLM_MODELS: JSON.stringify({ local: 'chatonly/qwen3-8b' }),
-  });
+  up = await startResponsesUpstreams();
+  gw = await startGateway({ ...up.env, MINI_LLM_API_KEY: GATEWAY_KEY });
   client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: GATEWAY_KEY, maxRetries: 0 });
 });
 afterAll(async () => {
   await gw?.close();
-  await Promise.all([responsesUp?.close(), chatUp?.close(), anthropicUp?.close()]);
+  await up?.close();
 });
 
 const post = (body: unknown, headers: Record<string, string> = {}) =>
@@ -105,7 +92,7 @@ describe.each(TARGETS)('$name', ({ model, toolModel }) => {
     if (model !== 'claude-sonnet') expect(second.output_text).toBe('The tool answered: 18°C and sunny');
     else {
       // The Anthropic mock replays its fixture; what matters is what reached it: the call and its result.
-      const sent = anthropicUp.requests.at(-1)!.body;
+      const sent = up.anthropic.requests.at(-1)!.body;
       expect(sent.messages.at(-2).content).toContainEqual(expect.objectContaining({ type: 'tool_use', id: call.call_id, name: 'get_weather' }));
       expect(sent.messages.at(-1).content).toContainEqual(expect.objectContaining({ type: 'tool_result', tool_use_id: call.call_id, content: '18°C and sunny' }));
     }
@@ -137,7 +124,7 @@ describe('pass-through', () => {
     const body = { model: 'gpt-4o-mini', input: [{ role: 'user', content: 'Capital of France?' }], store: false, include: ['reasoning.encrypted_content'], prompt_cache_key: 'k1', reasoning: { effort: 'low' }, client_metadata: { a: 'b' } };
     const res = await post(body);
     expect(await res.text()).toBe(fixture('openai-responses.json'));
-    const rec = responsesUp.requests.at(-1)!;
+    const rec = up.responses.requests.at(-1)!;
     expect(rec.path).toBe('/v1/responses');
     expect(rec.headers.authorization).toBe(`Bearer ${KEYS.OPENAI_API_KEY}`);
     expect(rec.body).toEqual({ ...body, model: 'gpt-4o-mini' });
@@ -184,7 +171,7 @@ describe('translated', () => {
       prompt_cache_key: 'k',
       reasoning: { effort: 'low', summary: 'auto' },
     });
-    const sent = chatUp.requests.at(-1)!.body;
+    const sent = up.chat.requests.at(-1)!.body;
     expect(sent.messages).toEqual([
       { role: 'system', content: 'Be brief.' },
       { role: 'system', content: 'Answer in English.' },
@@ -216,7 +203,7 @@ describe('translated', () => {
     const whole = await res.json();
     assertValid('Response', whole);
     expect(whole.output).toEqual([expect.objectContaining({ type: 'custom_tool_call', name: 'apply_patch', input: 'Paris', call_id: 'call_mock_0001' })]);
-    const sentTool = chatUp.requests.at(-1)!.body.tools[0].function;
+    const sentTool = up.chat.requests.at(-1)!.body.tools[0].function;
     expect(sentTool.name).toBe('apply_patch');
     expect(sentTool.description).toContain('*** Begin Patch');
     const events = checkResponsesStream(await (await post({ model: 'local', input: 'patch it', tools, stream: true })).text());
@@ -224,7 +211,7 @@ describe('translated', () => {
     expect(events.at(-1)!.data.response.output[0]).toMatchObject({ type: 'custom_tool_call', input: 'Paris' });
     // and the call goes back as a tool call with its output
     await post({ model: 'local', tools, input: [{ role: 'user', content: 'patch it' }, whole.output[0], { type: 'custom_tool_call_output', call_id: 'call_mock_0001', output: 'Done!' }] });
-    const back = chatUp.requests.at(-1)!.body.messages;
+    const back = up.chat.requests.at(-1)!.body.messages;
     expect(back.at(-2).tool_calls[0].function).toEqual({ name: 'apply_patch', arguments: '{"input":"Paris"}' });
     expect(back.at(-1)).toEqual({ role: 'tool', tool_call_id: 'call_mock_0001', content: 'Done!' });
   });
@@ -234,7 +221,7 @@ describe('translated', () => {
     const whole = await (await post({ model: 'local', input: 'weather?', tools })).json();
     assertValid('Response', whole);
     expect(whole.output[0]).toMatchObject({ type: 'function_call', namespace: 'weather', name: 'now', arguments: '{"city":"Paris"}' });
-    expect(chatUp.requests.at(-1)!.body.tools[0].function.name).toBe('weather__now');
+    expect(up.chat.requests.at(-1)!.body.tools[0].function.name).toBe('weather__now');
   });
 
   it('returns reasoning as a reasoning item with its summary, and usage with cached and reasoning tokens', async () => {
@@ -260,7 +247,7 @@ describe('translated', () => {
     expect(answer.output.map((i: any) => i.type)).toEqual(['reasoning', 'function_call']);
     expect(answer.output[0].encrypted_content).toMatch(/^mlgw\.thinking\.v1:/);
     await post({ ...first, stream: false, input: [...first.input, ...answer.output, { type: 'function_call_output', call_id: answer.output[1].call_id, output: 'sunny' }] });
-    const sent = chatUp.requests.at(-1)!.body.messages;
+    const sent = up.chat.requests.at(-1)!.body.messages;
     expect(sent.at(-2)).toMatchObject({ role: 'assistant', thinking_blocks: [{ type: 'thinking', thinking: 'The user asks for a capital. Paris.', signature: 'EqQBCgIYAhIM-mock-signature' }], tool_calls: [{ id: answer.output[1].call_id }] });
     // Without include, no encrypted_content (as OpenAI does).
     const plain = await (await post({ ...first, include: undefined, stream: false })).json();

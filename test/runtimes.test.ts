@@ -3,63 +3,51 @@
  * Bun (the real binary) and workerd (wrangler dev), all talking to the loopback mock provider.
  */
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KEYS, readEvents, type ChildGateway } from './helpers.js';
-import { startMockProvider, type MockProvider } from './mock-provider.js';
-import { RUNTIMES } from './runtimes.js';
+import { describe, expect, it } from 'vitest';
+import { KEYS, readEvents, sharedServer } from './helpers.js';
+import { startMockProvider } from './mock-provider.js';
+import { gatewayOn, RUNTIMES } from './runtimes.js';
 
 const GATEWAY_KEY = 'gw-test-key-0123456789';
-
-let mock: MockProvider;
-beforeAll(async () => {
-  mock = await startMockProvider();
-});
-afterAll(async () => {
-  await mock?.close();
-});
+const mock = sharedServer(startMockProvider);
 
 describe.each(RUNTIMES)('on $name', (runtime) => {
-  let gw: ChildGateway;
-  let client: OpenAI;
-
-  beforeAll(async () => {
-    gw = await runtime.start({
-      ...mock.env,
+  const on = gatewayOn(
+    runtime,
+    () => ({
+      ...mock().env,
       ...KEYS,
       MINI_LLM_API_KEY: GATEWAY_KEY,
       MINI_LLM_LOG: 'silent',
       // A provider added without code (on Workers: a binding like any other)
-      MINI_LLM_PROVIDERS: JSON.stringify({ myvllm: { baseUrl: `${mock.url}/nebius/v1`, apiKeyEnv: 'MYVLLM_KEY' } }),
+      MINI_LLM_PROVIDERS: JSON.stringify({ myvllm: { baseUrl: `${mock().url}/nebius/v1`, apiKeyEnv: 'MYVLLM_KEY' } }),
       MYVLLM_KEY: 'vllm-key-0123456789',
       MINI_LLM_MODELS: '{"mine":"myvllm/Qwen/Qwen3-8B"}',
-    });
-    client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: GATEWAY_KEY, maxRetries: 0 });
-  });
-  afterAll(async () => {
-    await gw?.stop();
-  });
+    }),
+    (url) => new OpenAI({ baseURL: `${url}/v1`, apiKey: GATEWAY_KEY, maxRetries: 0 }),
+  );
 
   it('serves /health without a key', async () => {
-    const res = await fetch(`${gw.url}/health`);
+    const res = await fetch(`${on.url}/health`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: 'ok' });
   });
 
   it('lists the configured aliases', async () => {
     const ids = [];
-    for await (const m of client.models.list()) ids.push(m.id);
+    for await (const m of on.client.models.list()) ids.push(m.id);
     expect(ids).toEqual(expect.arrayContaining(['gpt-4o', 'claude-sonnet', 'llama-70b', 'llama-70b-alt']));
   });
 
   it.each(['gpt-4o-mini', 'llama-70b', 'claude-sonnet'])('answers %s without streaming', async (model) => {
-    const res = await client.chat.completions.create({ model, messages: [{ role: 'user', content: 'Capital of France?' }] });
+    const res = await on.client.chat.completions.create({ model, messages: [{ role: 'user', content: 'Capital of France?' }] });
     expect(res.choices[0].message.content).toBe('The capital of France is Paris.');
     expect(res.choices[0].finish_reason).toBe('stop');
     expect(res.usage?.total_tokens).toBeGreaterThan(0);
   });
 
   it.each(['gpt-4o', 'llama-70b-alt', 'claude-haiku'])('streams %s', async (model) => {
-    const stream = await client.chat.completions.create({
+    const stream = await on.client.chat.completions.create({
       model,
       stream: true,
       stream_options: { include_usage: true },
@@ -76,17 +64,17 @@ describe.each(RUNTIMES)('on $name', (runtime) => {
   });
 
   it('routes to a provider added with MINI_LLM_PROVIDERS, through its alias', async () => {
-    const before = mock.requests.length;
-    const res = await client.chat.completions.create({ model: 'mine', messages: [{ role: 'user', content: 'hi' }] });
+    const before = mock().requests.length;
+    const res = await on.client.chat.completions.create({ model: 'mine', messages: [{ role: 'user', content: 'hi' }] });
     expect(res.choices[0].message.content).toBe('The capital of France is Paris.');
-    const rec = mock.requests.slice(before).find((r) => r.path === '/nebius/v1/chat/completions')!;
+    const rec = mock().requests.slice(before).find((r) => r.path === '/nebius/v1/chat/completions')!;
     expect(rec.headers.authorization).toBe('Bearer vllm-key-0123456789');
     expect(rec.body.model).toBe('Qwen/Qwen3-8B');
   });
 
   it('streams incrementally: the first event arrives long before the last is sent', async () => {
     const started = Date.now();
-    const res = await fetch(`${gw.url}/v1/chat/completions`, {
+    const res = await fetch(`${on.url}/v1/chat/completions`, {
       method: 'POST',
       headers: { authorization: `Bearer ${GATEWAY_KEY}`, 'content-type': 'application/json' },
       body: JSON.stringify({ model: 'openai/slow:200', stream: true, messages: [] }),
@@ -98,21 +86,21 @@ describe.each(RUNTIMES)('on $name', (runtime) => {
   });
 
   it('raises an upstream 429 as RateLimitError with the upstream message', async () => {
-    const err = await client.chat.completions.create({ model: 'openai/status:429:openai-error-429.json', messages: [] }).catch((e) => e);
+    const err = await on.client.chat.completions.create({ model: 'openai/status:429:openai-error-429.json', messages: [] }).catch((e) => e);
     expect(err).toBeInstanceOf(OpenAI.RateLimitError);
     expect(err.status).toBe(429);
     expect(err.code).toBe('rate_limit_exceeded');
   });
 
   it('raises an unknown model as BadRequestError model_not_found', async () => {
-    const err = await client.chat.completions.create({ model: 'no-such-model', messages: [] }).catch((e) => e);
+    const err = await on.client.chat.completions.create({ model: 'no-such-model', messages: [] }).catch((e) => e);
     expect(err).toBeInstanceOf(OpenAI.BadRequestError);
     expect(err.code).toBe('model_not_found');
   });
 
   it('refuses a missing or wrong gateway key with 401', async () => {
     for (const apiKey of ['wrong-key', '']) {
-      const c = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: apiKey || 'x', maxRetries: 0, defaultHeaders: apiKey ? {} : { authorization: null } });
+      const c = new OpenAI({ baseURL: `${on.url}/v1`, apiKey: apiKey || 'x', maxRetries: 0, defaultHeaders: apiKey ? {} : { authorization: null } });
       const err = await c.chat.completions.create({ model: 'gpt-4o', messages: [] }).catch((e) => e);
       expect(err).toBeInstanceOf(OpenAI.AuthenticationError);
       expect(err.code).toBe('invalid_api_key');
@@ -124,7 +112,7 @@ describe('on workerd without a gateway key', () => {
   const workerd = RUNTIMES.find((r) => r.name === 'workerd')!;
 
   it('refuses chat requests (public by default), unless MINI_LLM_ALLOW_UNAUTHENTICATED=true', async () => {
-    const open = await workerd.start({ ...mock.env, OPENAI_API_KEY: KEYS.OPENAI_API_KEY });
+    const open = await workerd.start({ ...mock().env, OPENAI_API_KEY: KEYS.OPENAI_API_KEY });
     try {
       const res = await fetch(`${open.url}/v1/chat/completions`, { method: 'POST', body: JSON.stringify({ model: 'gpt-4o', messages: [] }) });
       expect(res.status).toBe(401);
@@ -135,7 +123,7 @@ describe('on workerd without a gateway key', () => {
     } finally {
       await open.stop();
     }
-    const allowed = await workerd.start({ ...mock.env, OPENAI_API_KEY: KEYS.OPENAI_API_KEY, MINI_LLM_ALLOW_UNAUTHENTICATED: 'true' });
+    const allowed = await workerd.start({ ...mock().env, OPENAI_API_KEY: KEYS.OPENAI_API_KEY, MINI_LLM_ALLOW_UNAUTHENTICATED: 'true' });
     try {
       const res = await fetch(`${allowed.url}/v1/chat/completions`, { method: 'POST', body: JSON.stringify({ model: 'gpt-4o', messages: [] }) });
       expect(res.status).toBe(200);

@@ -2,6 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { ROOT, spawnGateway, type ChildGateway } from './helpers.js';
 
 export interface Runtime {
@@ -43,3 +44,41 @@ export const RUNTIMES: Runtime[] = [
       ),
   },
 ];
+
+export interface GatewayOn<C> {
+  readonly gw: ChildGateway;
+  readonly url: string;
+  readonly client: C;
+}
+
+/**
+ * In a describe block: the gateway on `runtime`, started before its tests with `env()` (called then, so it may
+ * read servers an outer beforeAll started) and stopped after them, with `client(url)` made for it.
+ */
+export function gatewayOn<C>(runtime: Runtime, env: () => Record<string, string>, client: (url: string) => C, timeoutMs?: number): GatewayOn<C> {
+  let gw: ChildGateway | undefined;
+  let made: C | undefined;
+  beforeAll(async () => {
+    gw = await runtime.start(env());
+    made = client(gw.url);
+  }, timeoutMs);
+  afterAll(async () => {
+    await gw?.stop();
+  });
+  const started = () => {
+    if (!gw) throw new Error(`gatewayOn(${runtime.name}): used before its beforeAll ran`);
+    return gw;
+  };
+  return {
+    get gw() {
+      return started();
+    },
+    get url() {
+      return started().url;
+    },
+    get client() {
+      started();
+      return made as C;
+    },
+  };
+}

@@ -3,10 +3,10 @@
  * interleaved rounds), translated req/s beside them, and the chat → Messages stream translator's cost per event
  * in-process (against the same chunks through one plain web stream).
  */
-import { performance } from 'node:perf_hooks';
 import { openAIChunk } from '../mock-upstream.js';
 import { compareThroughput, type RpsResult } from './load.js';
 import { f1, f2, row } from './report.js';
+import { streamCost, type StreamCost } from './stream-cost.js';
 
 const chat = (model: string, stream = false) => JSON.stringify({ model, ...(stream ? { stream } : {}), messages: [{ role: 'user', content: 'hi' }] });
 const messages = (model: string, stream = false) => JSON.stringify({ model, max_tokens: 16, ...(stream ? { stream } : {}), messages: [{ role: 'user', content: 'hi' }] });
@@ -30,38 +30,14 @@ export async function messagesThroughput(gatewayUrl: string): Promise<Record<str
 }
 
 /** µs per chat chunk through the chat → Messages translator, and through a plain stream. */
-export async function messagesTranslationCost(n: number): Promise<{ translate: number; passthrough: number; events: number }> {
+export async function messagesTranslationCost(n: number): Promise<StreamCost> {
   const { chatToMessagesStream } = await import('../../src/dialects/messages/stream.js');
-  const enc = new TextEncoder();
   const tail = [
     'data: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1,"model":"bench","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\n',
     'data: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1,"model":"bench","choices":[],"usage":{"prompt_tokens":5,"completion_tokens":1,"total_tokens":6}}\n\n',
     'data: [DONE]\n\n',
   ];
-  const chunks = [...Array.from({ length: n }, (_, i) => openAIChunk(i)), ...tail].map((e) => enc.encode(e));
-  const source = () => {
-    let i = 0;
-    return new ReadableStream<Uint8Array>({
-      pull(c) {
-        if (i < chunks.length) c.enqueue(chunks[i++]);
-        else c.close();
-      },
-    });
-  };
-  const drain = async (s: ReadableStream<Uint8Array>) => {
-    const reader = s.getReader();
-    for (;;) if ((await reader.read()).done) return;
-  };
-  const time = async (make: () => ReadableStream<Uint8Array>) => {
-    let best = Infinity;
-    for (let round = 0; round < 5; round++) {
-      const t0 = performance.now();
-      await drain(make());
-      best = Math.min(best, performance.now() - t0);
-    }
-    return (best * 1000) / chunks.length;
-  };
-  return { translate: await time(() => chatToMessagesStream(source(), { model: 'claude-bench' })), passthrough: await time(source), events: chunks.length };
+  return streamCost([...Array.from({ length: n }, (_, i) => openAIChunk(i)), ...tail], (source) => chatToMessagesStream(source, { model: 'claude-bench' }));
 }
 
 /** The table rows; `ratio(a, b)` is run.ts's per-round ratio of b over a. */

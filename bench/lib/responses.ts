@@ -3,11 +3,11 @@
  * the same interleaved rounds (target ≥ 0.9×), and the chat → Responses stream translation's cost per event,
  * in-process, against the same chunks through one plain web stream.
  */
-import { performance } from 'node:perf_hooks';
 import { openAIChunk } from '../mock-upstream.js';
 import { compareThroughput, type RpsResult } from './load.js';
 import { f1, f2, f0, errNote, row } from './report.js';
 import { median } from './stats.js';
+import { streamCost, type StreamCost } from './stream-cost.js';
 
 const chatBody = JSON.stringify({ model: 'openai/bench', messages: [{ role: 'user', content: 'hi' }] });
 const responsesBody = JSON.stringify({ model: 'openai/bench', input: 'hi' });
@@ -21,40 +21,13 @@ export function responsesThroughput(gatewayUrl: string): Promise<Record<string, 
 }
 
 /** µs per chat chunk through the chat → Responses translator. */
-export async function responsesTranslationCost(n: number): Promise<{ translate: number; passthrough: number; events: number }> {
+export async function responsesTranslationCost(n: number): Promise<StreamCost> {
   const { createResponsesStreamTranslator } = await import('../../src/dialects/responses/stream.js');
   const { echoOf } = await import('../../src/dialects/responses/envelope.js');
   const { sseTransform } = await import('../../src/sse.js');
-  const enc = new TextEncoder();
-  const chunks = [...Array.from({ length: n }, (_, i) => openAIChunk(i)), 'data: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1,"model":"bench","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\n', 'data: [DONE]\n\n'].map((c) => enc.encode(c));
-  const source = () => {
-    let i = 0;
-    return new ReadableStream<Uint8Array>({
-      pull(c) {
-        if (i < chunks.length) c.enqueue(chunks[i++]);
-        else c.close();
-      },
-    });
-  };
-  const drain = async (s: ReadableStream<Uint8Array>) => {
-    const reader = s.getReader();
-    for (;;) if ((await reader.read()).done) return;
-  };
-  const time = async (make: () => ReadableStream<Uint8Array>) => {
-    let best = Infinity;
-    for (let round = 0; round < 5; round++) {
-      const t0 = performance.now();
-      await drain(make());
-      best = Math.min(best, performance.now() - t0);
-    }
-    return (best * 1000) / chunks.length;
-  };
+  const chunks = [...Array.from({ length: n }, (_, i) => openAIChunk(i)), 'data: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1,"model":"bench","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\n', 'data: [DONE]\n\n'];
   const echo = echoOf({ model: 'bench' });
-  return {
-    translate: await time(() => sseTransform(source(), createResponsesStreamTranslator({ echo, origins: new Map() }))),
-    passthrough: await time(source),
-    events: chunks.length,
-  };
+  return streamCost(chunks, (source) => sseTransform(source, createResponsesStreamTranslator({ echo, origins: new Map() })));
 }
 
 /** The rows: the req/s ratio (median of per-round ratios) and the translation cost. */

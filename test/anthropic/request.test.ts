@@ -2,25 +2,15 @@
 import { readFileSync } from 'node:fs';
 import { describe, it, expect } from 'vitest';
 import type { Provider } from '../../src/config.js';
-import { GatewayError } from '../../src/errors.js';
 import { anthropic } from '../../src/providers/anthropic/index.js';
 import { DEFAULT_MAX_TOKENS, DROPPED_FIELDS, toAnthropicRequest } from '../../src/providers/anthropic/request.js';
+import { thrown } from '../helpers.js';
 
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8'));
 
 const MODEL = 'claude-sonnet-4-6';
 const hi = [{ role: 'user', content: 'hi' }];
 const conv = (extra: Record<string, unknown>, model = MODEL) => toAnthropicRequest({ model: 'alias', messages: hi, ...extra }, model);
-
-function thrown(fn: () => unknown): GatewayError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(GatewayError);
-    return e as GatewayError;
-  }
-  throw new Error('expected a GatewayError');
-}
 
 describe('toAnthropicRequest: fixture', () => {
   it('openai-request-tools-images.json → anthropic-request-from-openai.json', () => {

@@ -1,23 +1,13 @@
 /** response_format → output_config.format or the forced JSON tool, per family (ANTHROPIC-FIDELITY.md §1). */
 import { describe, expect, it } from 'vitest';
-import { GatewayError } from '../../src/errors.js';
 import { toAnthropicRequest } from '../../src/providers/anthropic/request.js';
 import { JSON_TOOL_NAME, transformJsonSchema } from '../../src/providers/anthropic/structured-output.js';
+import { thrown } from '../helpers.js';
 
 const hi = [{ role: 'user', content: 'hi' }];
 const conv = (model: string, extra: Record<string, unknown>) => toAnthropicRequest({ model: 'alias', messages: hi, ...extra }, model);
 const person = { type: 'object', properties: { name: { type: 'string' }, age: { type: 'integer', minimum: 0 } }, required: ['name', 'age'] };
 const jsonSchema = (schema: unknown = person) => ({ type: 'json_schema', json_schema: { name: 'person', strict: true, schema } });
-
-function thrown(fn: () => unknown): GatewayError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(GatewayError);
-    return e as GatewayError;
-  }
-  throw new Error('expected a GatewayError');
-}
 
 describe('transformJsonSchema (as @anthropic-ai/sdk transformJSONSchema)', () => {
   it.each<{ row: string; in: unknown; out: unknown }>([

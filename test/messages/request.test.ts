@@ -1,7 +1,7 @@
 /** Messages request → chat request (src/dialects/messages/request.ts), table-driven. */
 import { describe, expect, it } from 'vitest';
 import { messagesToChat } from '../../src/dialects/messages/request.js';
-import { GatewayError } from '../../src/errors.js';
+import { thrown } from '../helpers.js';
 
 const map = (body: Record<string, unknown>, opts = {}) => messagesToChat({ model: 'claude-x', max_tokens: 100, ...body }, 'up-model', opts);
 
@@ -201,14 +201,8 @@ describe('messagesToChat', () => {
     ['tool_choice forcing a server tool', { messages: [{ role: 'user', content: 'x' }], tools: [{ type: 'web_search_20250305', name: 'web_search' }], tool_choice: { type: 'tool', name: 'web_search' } }, 'invalid_tools'],
     ['tool_choice naming an unknown tool', { messages: [{ role: 'user', content: 'x' }], tools: [{ name: 'f', input_schema: {} }], tool_choice: { type: 'tool', name: 'g' } }, 'invalid_tools'],
   ])('400 for %s', (_name, body, code) => {
-    let err: unknown;
-    try {
-      map(body as Record<string, unknown>);
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(GatewayError);
-    expect((err as GatewayError).status).toBe(400);
-    expect((err as GatewayError).code).toBe(code);
+    const err = thrown(() => map(body as Record<string, unknown>));
+    expect(err.status).toBe(400);
+    expect(err.code).toBe(code);
   });
 });

@@ -1,6 +1,7 @@
 /** Helpers for the Messages stream tests: run a translated stream, parse its events, check the client invariants. */
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
+import { parseSse, type SseEvent } from '../helpers.js';
 
 export const chatStream = (name: string) => readFileSync(new URL(`../fixtures/chat-streams/${name}`, import.meta.url), 'utf8');
 
@@ -17,20 +18,13 @@ export function bodyOf(text: string, size = 7): ReadableStream<Uint8Array> {
   });
 }
 
-export interface MessagesEvent {
-  event: string;
-  data: any;
-}
+export type MessagesEvent = SseEvent;
 
+/** A Messages stream's events; it has no comments (Anthropic sends `ping` events instead). */
 export function parseEvents(text: string): MessagesEvent[] {
-  return text
-    .split('\n\n')
-    .filter((e) => e.trim() !== '')
-    .map((e) => {
-      const name = /^event: (.*)$/m.exec(e)?.[1] ?? '';
-      const data = /^data: (.*)$/m.exec(e)?.[1] ?? '';
-      return { event: name, data: JSON.parse(data) };
-    });
+  const { events, comments } = parseSse(text);
+  if (comments.length > 0) throw new Error(`a comment in a Messages stream: ${comments[0]}`);
+  return events;
 }
 
 /** What Anthropic clients enforce (ENDPOINTS.md §3.3), checked on a whole translated stream. */

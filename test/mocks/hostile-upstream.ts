@@ -17,9 +17,9 @@
  *   gzip-gzip             200 with `content-encoding: gzip, gzip`
  *   endless-event:BYTES   Anthropic 200 stream: message_start, then BYTES of `data:` lines that never end the event
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
+import { listenLoopback, readText } from './loopback.js';
 
 export interface HostileRequest {
   path: string;
@@ -60,19 +60,10 @@ async function flood(res: ServerResponse, total: number, piece: Buffer, count: (
   if (!res.destroyed) res.end();
 }
 
-function listen(server: Server, sockets: Set<Socket>): Promise<string> {
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
-}
-
 async function readBody(req: IncomingMessage): Promise<any> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
+  const raw = await readText(req);
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    return JSON.parse(raw);
   } catch {
     return null;
   }
@@ -81,7 +72,6 @@ async function readBody(req: IncomingMessage): Promise<any> {
 export async function startHostileUpstream(): Promise<HostileUpstream> {
   const requests: HostileRequest[] = [];
   const elsewhere: HostileRequest[] = [];
-  const sockets = new Set<Socket>();
   let written = 0;
   const count = (n: number) => (written += n);
   let elsewhereUrl = '';
@@ -144,17 +134,16 @@ export async function startHostileUpstream(): Promise<HostileUpstream> {
     elsewhere.push({ path: req.url ?? '/', headers: req.headers, model: String(body?.model ?? '') });
     res.writeHead(200, { 'content-type': 'application/json' }).end(CHAT('chatcmpl-elsewhere'));
   });
-  const url = await listen(server, sockets);
-  elsewhereUrl = await listen(other, sockets);
+  const [main, elsewhereServer] = await Promise.all([listenLoopback(server), listenLoopback(other)]);
+  elsewhereUrl = elsewhereServer.url;
   return {
-    url,
+    url: main.url,
     elsewhereUrl,
     requests,
     elsewhere,
     written: () => written,
     close: async () => {
-      for (const s of sockets) s.destroy();
-      await Promise.all([new Promise((r) => server.close(r)), new Promise((r) => other.close(r))]);
+      await Promise.all([main.close(), elsewhereServer.close()]);
     },
   };
 }

@@ -1,5 +1,5 @@
 /** A loopback HTTP server for a mock upstream: records every request, stops with all its connections. */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
 export interface Recorded {
@@ -19,13 +19,34 @@ export interface Loopback {
 
 export type Handler = (rec: Recorded, res: ServerResponse, req: IncomingMessage) => unknown;
 
+/** `server` listening on 127.0.0.1 at a free port: its URL, and a close that first drops every open connection. */
+export async function listenLoopback(server: Server): Promise<{ url: string; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close() {
+      for (const s of sockets) s.destroy();
+      return new Promise((r) => server.close(() => r()));
+    },
+  };
+}
+
+/** A request's whole body as UTF-8 text. */
+export async function readText(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 export async function startLoopback(handler: Handler): Promise<Loopback> {
   const requests: Recorded[] = [];
-  const sockets = new Set<Socket>();
   const server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
+    const raw = await readText(req);
     let body: any = null;
     try {
       body = raw ? JSON.parse(raw) : null;
@@ -43,19 +64,8 @@ export async function startLoopback(handler: Handler): Promise<Loopback> {
       res.destroy(err as Error);
     }
   });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    requests,
-    close() {
-      for (const s of sockets) s.destroy();
-      return new Promise((r) => server.close(() => r()));
-    },
-  };
+  const { url, close } = await listenLoopback(server);
+  return { url, requests, close };
 }
 
 export const openAIError = (res: ServerResponse, status: number, message: string, param: string | null = null, code: string | null = null) =>

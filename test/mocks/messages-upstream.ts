@@ -11,7 +11,7 @@
  * and the OpenAI usage chunk comes only with `stream_options.include_usage`.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { listenLoopback, readText } from './loopback.js';
 
 export const UPSTREAM_KEYS = { anthropic: 'sk-ant-upstream-0123456789', openai: 'sk-openai-upstream-0123456789' };
 
@@ -136,7 +136,6 @@ function messageAnswer(turn: Turn, body: any): { json?: unknown; events?: string
 }
 
 export async function startMessagesUpstream(): Promise<MessagesUpstream> {
-  const sockets = new Set<Socket>();
   const mock: MessagesUpstream = {
     url: '',
     requests: [],
@@ -155,9 +154,7 @@ export async function startMessagesUpstream(): Promise<MessagesUpstream> {
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
+    const raw = await readText(req);
     let body: any;
     try {
       body = JSON.parse(raw);
@@ -185,21 +182,14 @@ export async function startMessagesUpstream(): Promise<MessagesUpstream> {
   };
 
   const server = createServer((req, res) => void handle(req, res).catch((err) => res.destroy(err)));
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  mock.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const listening = await listenLoopback(server);
+  mock.url = listening.url;
   mock.env = {
     ANTHROPIC_BASE_URL: `${mock.url}/anthropic`,
     ANTHROPIC_API_KEY: UPSTREAM_KEYS.anthropic,
     OPENAI_BASE_URL: `${mock.url}/openai/v1`,
     OPENAI_API_KEY: UPSTREAM_KEYS.openai,
   };
-  mock.close = () => {
-    for (const s of sockets) s.destroy();
-    return new Promise((r) => server.close(() => r()));
-  };
+  mock.close = listening.close;
   return mock;
 }

@@ -20,7 +20,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { listenLoopback, readText } from './loopback.js';
 
 type Json = Record<string, any>;
 
@@ -285,8 +285,7 @@ export async function startStrictAnthropic(): Promise<StrictAnthropic> {
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
+    const raw = await readText(req);
     const id = `msg_${randomBytes(8).toString('hex')}`;
     const reply = (status: number, payload: Json) => {
       res.writeHead(status, { 'content-type': 'application/json', 'request-id': `req_${id}` });
@@ -296,7 +295,7 @@ export async function startStrictAnthropic(): Promise<StrictAnthropic> {
     if (!req.headers['x-api-key']) return reply(401, { type: 'error', error: { type: 'authentication_error', message: 'x-api-key header is required' } });
     let body: Json;
     try {
-      body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      body = JSON.parse(raw);
     } catch {
       return reply(400, { type: 'error', error: { type: 'invalid_request_error', message: 'There was an issue with the request body: invalid JSON' } });
     }
@@ -320,26 +319,12 @@ export async function startStrictAnthropic(): Promise<StrictAnthropic> {
     });
   }
 
-  const sockets = new Set<Socket>();
   const server = createServer((req, res) => {
     handle(req, res).catch((e) => {
       res.writeHead(500, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ type: 'error', error: { type: 'api_error', message: String(e) } }));
     });
   });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    close: () =>
-      new Promise((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  const { url, close } = await listenLoopback(server);
+  return { url, requests, close };
 }

@@ -1,8 +1,8 @@
 /** Responses request → chat request (src/dialects/responses/request.ts), table-driven. */
 import { describe, expect, it } from 'vitest';
-import { GatewayError } from '../../src/errors.js';
 import { toChatRequest } from '../../src/dialects/responses/request.js';
 import { decodeThinking, encodeThinking } from '../../src/dialects/responses/thinking.js';
+import { thrown } from '../helpers.js';
 
 type Case = [name: string, body: Record<string, unknown>, expected: Record<string, unknown>];
 
@@ -107,13 +107,7 @@ describe('toChatRequest', () => {
     ['nothing but dropped items', { input: [{ type: 'reasoning', id: 'r', summary: [] }] }, 'invalid_input', 'input'],
   ];
   it.each(REFUSED)('refuses %s with a 400', (_, extra, code, param) => {
-    let err: unknown;
-    try {
-      toChatRequest({ model: 'm', input: 'x', ...extra });
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(GatewayError);
+    const err = thrown(() => toChatRequest({ model: 'm', input: 'x', ...extra }));
     expect(err).toMatchObject({ status: 400, type: 'invalid_request_error', code, param });
   });
 

@@ -5,7 +5,7 @@ import { echoOf, statusOf, usageFromChat } from '../../src/dialects/responses/en
 import { toChatRequest } from '../../src/dialects/responses/request.js';
 import { toResponse } from '../../src/dialects/responses/response.js';
 import { decodeThinking } from '../../src/dialects/responses/thinking.js';
-import { assertValid } from '../schemas/responses-validate.js';
+import { assertValid } from '../schemas/openapi.js';
 
 type Json = Record<string, any>;
 

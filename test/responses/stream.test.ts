@@ -4,7 +4,8 @@ import { echoOf } from '../../src/dialects/responses/envelope.js';
 import { toChatRequest } from '../../src/dialects/responses/request.js';
 import { decodeThinking } from '../../src/dialects/responses/thinking.js';
 import { chatToResponsesStream, createResponsesStreamTranslator } from '../../src/dialects/responses/stream.js';
-import { checkResponsesStream, parseSse } from '../responses-check.js';
+import { parseSse } from '../helpers.js';
+import { checkResponsesStream } from '../responses-check.js';
 
 type Json = Record<string, any>;
 
