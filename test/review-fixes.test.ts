@@ -11,7 +11,7 @@ import { createMessagesStreamTranslator, WholeJson } from '../src/dialects/messa
 import { echoOf } from '../src/dialects/responses/envelope.js';
 import { toChatRequest } from '../src/dialects/responses/request.js';
 import { createResponsesStreamTranslator } from '../src/dialects/responses/stream.js';
-import { encodeThinking } from '../src/dialects/responses/thinking.js';
+import { decodeThinking, encodeThinking } from '../src/dialects/responses/thinking.js';
 import { resolveModel } from '../src/models.js';
 import { startGateway, type RunningGateway } from './helpers.js';
 import { checkResponsesStream } from './responses-check.js';
@@ -249,8 +249,9 @@ describe('tool names longer than 64 characters (MCP tools; Anthropic takes 128, 
 });
 
 describe('Responses: a conversation that began on Claude and goes on with another model', () => {
-  it("sends the earlier turn's signed thinking blocks to no provider but Anthropic", async () => {
-    const encrypted = encodeThinking([{ type: 'thinking', thinking: 'Hmm.', signature: 'sig-0123' }]);
+  it("sends the earlier turn's signed thinking blocks back to the provider that signed them only", async () => {
+    // What the gateway handed out for an earlier turn on a Claude model (signed by the "anthropic" provider).
+    const encrypted = encodeThinking([{ type: 'thinking', thinking: 'Hmm.', signature: 'sig-0123' }], 'anthropic');
     const res = await openai().responses.create({
       model: 'up/strict-messages',
       input: [
@@ -262,5 +263,8 @@ describe('Responses: a conversation that began on Claude and goes on with anothe
     });
     expect(res.output_text).toBe('Fine.');
     expect(up.requests.at(-1)!.body.messages[1]).toEqual({ role: 'assistant', content: 'answer one' });
+    // The encrypted_content the gateway hands out names its provider, and decodes for that provider only.
+    expect(decodeThinking(encrypted, 'anthropic')).toEqual([{ type: 'thinking', thinking: 'Hmm.', signature: 'sig-0123' }]);
+    expect(decodeThinking(encrypted, 'up')).toBeUndefined();
   });
 });

@@ -32,19 +32,16 @@ export const responsesDialect: Dialect = {
         failureFrame: passThroughFailure(echo),
       };
     }
-    const { chat, origins } = toChatRequest(body);
-    // Signed thinking blocks (from a Claude turn earlier in the conversation) are Anthropic's: a provider of another
-    // kind gets none (a strict one refuses the unknown message field, and no other model can use them).
-    if (provider.kind !== 'anthropic') for (const m of chat.messages as Record<string, unknown>[]) delete m.thinking_blocks;
+    const { chat, origins } = toChatRequest(body, provider.id);
     const id = newId('resp');
     const encrypted = wantsEncrypted(body.include);
     let translator: ResponsesStreamTranslator | undefined;
     const plan = viaChat(input, chat, {
       stream(source) {
-        translator = createResponsesStreamTranslator({ echo, origins, id, encrypted });
+        translator = createResponsesStreamTranslator({ echo, origins, id, encrypted, provider: provider.id });
         return sseTransform(source, translator);
       },
-      whole: (answer) => toResponse(answer, { echo, origins, id, encrypted }),
+      whole: (answer) => toResponse(answer, { echo, origins, id, encrypted, provider: provider.id }),
     });
     const fallback = passThroughFailure(echo);
     plan.failureFrame = (message, code) => (translator ? translator.failure(message, code) : fallback(message, code));

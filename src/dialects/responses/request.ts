@@ -185,10 +185,10 @@ function toolOutput(output: unknown): { text: string; media: Json[] } {
   };
 }
 
-function convertInput(input: unknown, instructions: unknown, origins: ToolOrigins): Json[] {
+function convertInput(input: unknown, instructions: unknown, origins: ToolOrigins, provider?: string): Json[] {
   const messages: Json[] = [];
   if (typeof instructions === 'string' && instructions !== '') messages.push({ role: 'system', content: instructions });
-  else if (Array.isArray(instructions)) messages.push(...convertInput(instructions, undefined, origins));
+  else if (Array.isArray(instructions)) messages.push(...convertInput(instructions, undefined, origins, provider));
   if (input == null) return messages;
   if (typeof input === 'string') {
     messages.push({ role: 'user', content: input });
@@ -248,8 +248,9 @@ function convertInput(input: unknown, instructions: unknown, origins: ToolOrigin
         break;
       }
       case 'reasoning':
-        // The gateway's own encrypted_content carries signed thinking blocks; anything else (OpenAI's state) drops.
-        thinking.push(...(decodeThinking(item.encrypted_content) ?? []));
+        // The gateway's own encrypted_content carries signed thinking blocks, for the provider that signed them;
+        // anything else (OpenAI's state, another provider's blocks after a model switch) drops.
+        thinking.push(...(decodeThinking(item.encrypted_content, provider) ?? []));
         break;
       case 'item_reference':
         throw invalidRequest('previous_response_not_found', `Item with id '${String(item.id)}' not found. ${STATELESS}`, 'input');
@@ -283,7 +284,8 @@ function inputTools(input: unknown): unknown[] {
   return input.filter((i) => isObject(i) && (i.type === 'additional_tools' || i.type === 'tool_search_output') && Array.isArray(i.tools)).flatMap((i) => i.tools);
 }
 
-export function toChatRequest(body: Json): ChatRequest {
+/** `provider`: the id of the provider the request goes to (signed thinking blocks go back only to the one that signed them). */
+export function toChatRequest(body: Json, provider?: string): ChatRequest {
   refuseStateful(body);
   const origins = new Map<string, ToolOrigin>();
   let tools = convertTools(body.tools, origins);
@@ -294,7 +296,7 @@ export function toChatRequest(body: Json): ChatRequest {
     named.add(t.function.name);
     tools.push(t);
   }
-  const chat: ChatBody = { model: body.model, messages: convertInput(body.input, body.instructions, origins) };
+  const chat: ChatBody = { model: body.model, messages: convertInput(body.input, body.instructions, origins, provider) };
   if ((chat.messages as Json[]).length === 0) {
     throw invalidRequest('invalid_input', 'The request has nothing for the model: send "input" (a string or items) or "instructions".', 'input');
   }

@@ -17,6 +17,8 @@ export interface AnswerContext {
   id?: string;
   /** The client asked for `reasoning.encrypted_content` (signed thinking blocks go there). */
   encrypted?: boolean;
+  /** The provider that answered (named in `encrypted_content`: the blocks go back to it only). */
+  provider?: string;
 }
 
 export function toResponse(chat: Json, ctx: AnswerContext): Json {
@@ -26,7 +28,7 @@ export function toResponse(chat: Json, ctx: AnswerContext): Json {
   const output: Json[] = [];
   const reasoning = message.reasoning_content ?? message.reasoning;
   const text = typeof reasoning === 'string' ? reasoning : '';
-  const blocks = ctx.encrypted && Array.isArray(message.thinking_blocks) && message.thinking_blocks.length > 0 ? encodeThinking(message.thinking_blocks) : undefined;
+  const blocks = ctx.encrypted && Array.isArray(message.thinking_blocks) && message.thinking_blocks.length > 0 ? encodeThinking(message.thinking_blocks, ctx.provider) : undefined;
   if (text !== '' || blocks) output.push(reasoningItem(newId('rs'), text, undefined, blocks));
   const content: Json[] = [];
   if (typeof message.content === 'string' && message.content !== '') content.push(textPart(message.content));

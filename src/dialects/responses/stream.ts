@@ -27,6 +27,8 @@ export interface StreamContext {
   createdAt?: number;
   /** The client asked for `reasoning.encrypted_content` (signed thinking blocks go there, thinking.ts). */
   encrypted?: boolean;
+  /** The provider that answers (named in `encrypted_content`: the blocks go back to it only). */
+  provider?: string;
 }
 
 export interface ResponsesStreamTranslator extends SseTranslator {
@@ -122,7 +124,7 @@ export function createResponsesStreamTranslator(ctx: StreamContext): ResponsesSt
       return closePart(c) + event('response.output_item.done', { output_index: c.index, item });
     }
     const at = { item_id: c.id, output_index: c.index, summary_index: 0 };
-    const item = reasoningItem(c.id, c.text, undefined, ctx.encrypted && c.blocks.length > 0 ? encodeThinking(c.blocks) : undefined);
+    const item = reasoningItem(c.id, c.text, undefined, ctx.encrypted && c.blocks.length > 0 ? encodeThinking(c.blocks, ctx.provider) : undefined);
     output[c.index] = item;
     const summary =
       c.text === ''

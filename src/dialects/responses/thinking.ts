@@ -23,13 +23,24 @@ const toBase64 = (text: string) => {
 
 const fromBase64 = (b64: string) => new TextDecoder().decode(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)));
 
-export const encodeThinking = (blocks: readonly Json[]): string => PREFIX + toBase64(JSON.stringify(blocks));
+/**
+ * The blocks as `encrypted_content`, naming the provider that signed them (`provider`): they go back to that
+ * provider only (no other can check the signature, and a strict chat API refuses the unknown field).
+ */
+export const encodeThinking = (blocks: readonly Json[], provider?: string): string =>
+  PREFIX + toBase64(JSON.stringify(provider === undefined ? blocks : { provider, blocks }));
 
-/** The blocks an `encrypted_content` carries, or undefined when it is not the gateway's (or is damaged). */
-export function decodeThinking(encrypted: unknown): Json[] | undefined {
+/**
+ * The blocks an `encrypted_content` carries, or undefined when it is not the gateway's (or is damaged), or when
+ * `provider` is given and the blocks were signed by another provider.
+ */
+export function decodeThinking(encrypted: unknown, provider?: string): Json[] | undefined {
   if (typeof encrypted !== 'string' || !encrypted.startsWith(PREFIX)) return undefined;
   try {
-    const blocks = JSON.parse(fromBase64(encrypted.slice(PREFIX.length)));
+    const decoded = JSON.parse(fromBase64(encrypted.slice(PREFIX.length)));
+    const named = typeof decoded === 'object' && decoded !== null && !Array.isArray(decoded);
+    if (named && provider !== undefined && decoded.provider !== provider) return undefined;
+    const blocks = named ? decoded.blocks : decoded;
     return Array.isArray(blocks) ? blocks.filter((b) => typeof b === 'object' && b !== null) : undefined;
   } catch {
     return undefined;
