@@ -7,6 +7,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../src/config.js';
+import { chatToMessage } from '../src/dialects/messages/response.js';
 import { createMessagesStreamTranslator, WholeJson } from '../src/dialects/messages/stream.js';
 import { echoOf } from '../src/dialects/responses/envelope.js';
 import { toChatRequest } from '../src/dialects/responses/request.js';
@@ -266,5 +267,18 @@ describe('Responses: a conversation that began on Claude and goes on with anothe
     // The encrypted_content the gateway hands out names its provider, and decodes for that provider only.
     expect(decodeThinking(encrypted, 'anthropic')).toEqual([{ type: 'thinking', thinking: 'Hmm.', signature: 'sig-0123' }]);
     expect(decodeThinking(encrypted, 'up')).toBeUndefined();
+  });
+});
+
+describe('Messages stream: a refusal (OpenAI structured outputs) is not dropped', () => {
+  it('streams the refusal text and ends with stop_reason refusal, as the whole answer does', () => {
+    const t = createMessagesStreamTranslator({ model: 'm' });
+    const chunk = (delta: unknown, finish: string | null = null) => JSON.stringify({ id: 'c', choices: [{ index: 0, delta, finish_reason: finish }] });
+    const out = [chunk({ role: 'assistant', content: null, refusal: '' }), chunk({ refusal: "I'm sorry, " }), chunk({ refusal: 'I cannot help.' }), chunk({}, 'stop'), '[DONE]'].map((e) => t.event('', e)).join('');
+    const events = out.split('\n\n').filter(Boolean).map((e) => JSON.parse(e.split('\n')[1].slice(6)));
+    const text = events.filter((e) => e.delta?.type === 'text_delta').map((e) => e.delta.text).join('');
+    expect(text).toBe("I'm sorry, I cannot help.");
+    expect(events.find((e) => e.type === 'message_delta').delta.stop_reason).toBe('refusal');
+    expect(chatToMessage({ choices: [{ message: { content: null, refusal: "I'm sorry, I cannot help." }, finish_reason: 'stop' }] }, 'm')).toMatchObject({ content: [{ type: 'text', text: "I'm sorry, I cannot help." }], stop_reason: 'refusal' });
   });
 });

@@ -106,6 +106,8 @@ export function createMessagesStreamTranslator(opts: MessagesStreamOptions): Sse
   let finish: unknown;
   let stopString: unknown;
   let usage: AnthropicUsage | undefined;
+  let sawText = false;
+  let sawRefusal = false;
 
   const start = (chatId: unknown): string => {
     if (started) return '';
@@ -206,7 +208,7 @@ export function createMessagesStreamTranslator(opts: MessagesStreamOptions): Sse
   const end = (): string => {
     const waiting = advance(true);
     ended = true;
-    const stopReason = mapFinishReason(finish, toolUsed, stopString);
+    const stopReason = sawRefusal && !sawText && !toolUsed ? 'refusal' : mapFinishReason(finish, toolUsed, stopString);
     return (
       waiting +
       close() +
@@ -225,7 +227,15 @@ export function createMessagesStreamTranslator(opts: MessagesStreamOptions): Sse
       const delta = (choice.delta ?? {}) as Json;
       const reasoning = delta.reasoning_content ?? delta.reasoning;
       if (typeof reasoning === 'string' && reasoning !== '') out += textDelta('thinking', reasoning);
-      if (typeof delta.content === 'string' && delta.content !== '') out += textDelta('text', delta.content);
+      if (typeof delta.content === 'string' && delta.content !== '') {
+        sawText = true;
+        out += textDelta('text', delta.content);
+      }
+      // A refusal (OpenAI's structured outputs) is the answer's text, as in a whole answer (response.ts).
+      if (typeof delta.refusal === 'string' && delta.refusal !== '') {
+        sawRefusal = true;
+        out += textDelta('text', delta.refusal);
+      }
       if (Array.isArray(delta.tool_calls)) for (const tc of delta.tool_calls) if (tc && typeof tc === 'object') out += toolDelta(tc);
       if (choice.finish_reason != null && finish === undefined) {
         finish = choice.finish_reason;
