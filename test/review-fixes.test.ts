@@ -282,3 +282,25 @@ describe('Messages stream: a refusal (OpenAI structured outputs) is not dropped'
     expect(chatToMessage({ choices: [{ message: { content: null, refusal: "I'm sorry, I cannot help." }, finish_reason: 'stop' }] }, 'm')).toMatchObject({ content: [{ type: 'text', text: "I'm sorry, I cannot help." }], stop_reason: 'refusal' });
   });
 });
+
+describe('Messages stream: text that arrives while a tool call is cut mid-arguments', () => {
+  it('waits for the arguments to be whole, so the tool input is never left cut', () => {
+    const t = createMessagesStreamTranslator({ model: 'm' });
+    const chunk = (delta: unknown, finish: string | null = null) => JSON.stringify({ id: 'c', choices: [{ index: 0, delta, finish_reason: finish }] });
+    const out = [
+      chunk({ tool_calls: [{ index: 0, id: 'call_a', function: { name: 'f', arguments: '{"x":' } }] }),
+      chunk({ content: 'Hi', reasoning_content: 'hmm' }),
+      chunk({ tool_calls: [{ index: 0, function: { arguments: '1}' } }] }),
+      chunk({ content: ' there' }),
+      chunk({}, 'tool_calls'),
+      '[DONE]',
+    ]
+      .map((e) => t.event('', e))
+      .join('');
+    const events = out.split('\n\n').filter(Boolean).map((e) => JSON.parse(e.split('\n')[1].slice(6)));
+    const input = events.filter((e) => e.type === 'content_block_delta' && e.index === 0).map((e) => e.delta.partial_json).join('');
+    expect(JSON.parse(input)).toEqual({ x: 1 });
+    expect(events.filter((e) => e.type === 'content_block_start').map((e) => e.content_block.type)).toEqual(['tool_use', 'thinking', 'text']);
+    expect(events.filter((e) => e.delta?.type === 'text_delta').map((e) => e.delta.text).join('')).toBe('Hi there');
+  });
+});

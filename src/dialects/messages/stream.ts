@@ -177,6 +177,24 @@ export function createMessagesStreamTranslator(opts: MessagesStreamOptions): Sse
     return out;
   };
 
+  /**
+   * Text or thinking that arrives while the open tool call's arguments are still incomplete: held until they
+   * are whole (or the answer ends), because opening a text block closes the tool block, and a closed block
+   * takes no more arguments (its input would stay cut).
+   */
+  let held: Array<['text' | 'thinking', string]> = [];
+  const holding = () => open === 'tool' && live !== undefined && !live.json.whole;
+  const say = (kind: 'text' | 'thinking', text: string): string => {
+    if (!holding()) return textDelta(kind, text);
+    held.push([kind, text]);
+    return '';
+  };
+  const flushHeld = (): string => {
+    const waiting = held;
+    held = [];
+    return waiting.map(([kind, text]) => textDelta(kind, text)).join('');
+  };
+
   /** Some upstreams omit `index`: a new id is then a new call, no id the last one. */
   let lastKey = -1;
   const indexWithout = (id: unknown): number => {
@@ -202,11 +220,11 @@ export function createMessagesStreamTranslator(opts: MessagesStreamOptions): Sse
     }
     if (!named && call.name !== '') queue.push(call); // a block cannot start without its name
     const out = call === live && open === 'tool' ? sendArgs(call) : '';
-    return out + advance();
+    return out + (held.length > 0 && !holding() ? flushHeld() : '') + advance();
   };
 
   const end = (): string => {
-    const waiting = advance(true);
+    const waiting = flushHeld() + advance(true);
     ended = true;
     const stopReason = sawRefusal && !sawText && !toolUsed ? 'refusal' : mapFinishReason(finish, toolUsed, stopString);
     return (
@@ -226,21 +244,21 @@ export function createMessagesStreamTranslator(opts: MessagesStreamOptions): Sse
     if (choice) {
       const delta = (choice.delta ?? {}) as Json;
       const reasoning = delta.reasoning_content ?? delta.reasoning;
-      if (typeof reasoning === 'string' && reasoning !== '') out += textDelta('thinking', reasoning);
+      if (typeof reasoning === 'string' && reasoning !== '') out += say('thinking', reasoning);
       if (typeof delta.content === 'string' && delta.content !== '') {
         sawText = true;
-        out += textDelta('text', delta.content);
+        out += say('text', delta.content);
       }
       // A refusal (OpenAI's structured outputs) is the answer's text, as in a whole answer (response.ts).
       if (typeof delta.refusal === 'string' && delta.refusal !== '') {
         sawRefusal = true;
-        out += textDelta('text', delta.refusal);
+        out += say('text', delta.refusal);
       }
       if (Array.isArray(delta.tool_calls)) for (const tc of delta.tool_calls) if (tc && typeof tc === 'object') out += toolDelta(tc);
       if (choice.finish_reason != null && finish === undefined) {
         finish = choice.finish_reason;
         stopString = choice.stop_reason;
-        out += advance(true) + close();
+        out += flushHeld() + advance(true) + close();
       }
     }
     if (c.usage && typeof c.usage === 'object') usage = mapChatUsage(c.usage);
