@@ -83,6 +83,21 @@ describe.each(RUNTIMES.filter((r) => r.name !== 'workerd'))('on $name', (runtime
     });
   });
 
+  describe('item 1 on /v1/messages translated', () => {
+    it('a chat error frame after the 200 that echoes the key reaches the Anthropic client redacted', async () => {
+      const res = await fetch(`${gw.url}/v1/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
+        body: JSON.stringify({ model: 'hostile/echo-key-chat-stream', max_tokens: 16, stream: true, messages: [{ role: 'user', content: 'hi' }] }),
+      });
+      expect(res.status).toBe(200);
+      const raw = await res.text();
+      expect(raw).not.toContain(HOSTILE_KEY);
+      expect(raw).toContain('event: error');
+      expect(raw).toContain('Overloaded; your key is [redacted]');
+    });
+  });
+
   describe('item 2: redirects', () => {
     it.each([302, 307, 308])('an upstream %i is never followed: 502 upstream_error naming the status, nothing reaches the other origin', async (code) => {
       const res = await chat(gw.url, { model: `hostile/redirect:${code}`, messages: [{ role: 'user', content: 'secret prompt' }] });

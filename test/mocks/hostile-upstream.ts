@@ -8,6 +8,7 @@
  *                         and x-request-id headers, all echo the key it received
  *   echo-key-ok           200 chat answer whose x-request-id and x-ratelimit-* headers echo the key
  *   echo-key-stream       Anthropic 200 stream: message_start, then an `error` event echoing the key
+ *   echo-key-chat-stream  chat 200 stream: one content chunk, then a `data: {"error":...}` frame echoing the key
  *   echo-headers          200 JSON: the request headers it received
  *   redirect:CODE         CODE with `location` on the other origin
  *   raw-status:CODE       a raw HTTP/1.1 answer with status CODE (any number, e.g. 600) and a small JSON body
@@ -94,6 +95,10 @@ export async function startHostileUpstream(): Promise<HostileUpstream> {
         res.writeHead(200, { 'content-type': 'text/event-stream' });
         res.write(MESSAGE_START);
         return res.end(sse('error', { type: 'error', error: { type: `overloaded-${key}`, message: `Overloaded; your key is ${key}` } }));
+      case 'echo-key-chat-stream':
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.write(`data: ${JSON.stringify({ id: 'chatcmpl-s', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: { role: 'assistant', content: 'Hi' }, finish_reason: null }] })}\n\n`);
+        return res.end(`data: ${JSON.stringify({ error: { message: `Overloaded; your key is ${key}`, code: 529 } })}\n\n`);
       case 'echo-headers':
         res.writeHead(200, { 'content-type': 'application/json' });
         return res.end(JSON.stringify({ ...JSON.parse(CHAT('chatcmpl-h')), received_headers: req.headers }));

@@ -13,7 +13,6 @@
  *   becomes one `event: error`.
  */
 import { sseTransform, type SseTransformOptions, type SseTranslator } from '../../sse.js';
-import { redact } from '../../upstream.js';
 import { anthropicErrorType, messagesErrorFrame } from './errors.js';
 import { mapChatUsage, mapFinishReason, messageId, toolName, type AnthropicUsage } from './response.js';
 
@@ -89,8 +88,6 @@ export class WholeJson {
 export interface MessagesStreamOptions {
   /** The model name the client asked for, echoed in `message_start`. */
   model: string;
-  /** Values scrubbed from an upstream error message (the provider's key, which some providers echo). */
-  secrets?: readonly string[];
   /** The client's tool names the request shortened, by their chat name. */
   names?: ReadonlyMap<string, string>;
 }
@@ -285,7 +282,7 @@ export function createMessagesStreamTranslator(opts: MessagesStreamOptions): Sse
         ended = true;
         const err = (typeof c.error === 'object' && c.error !== null ? c.error : { message: String(c.error) }) as Json;
         const status = typeof err.status === 'number' ? err.status : typeof err.code === 'number' ? err.code : 500;
-        const message = typeof err.message === 'string' && err.message !== '' ? redact(err.message, opts.secrets ?? []) : 'The provider reported an error.';
+        const message = typeof err.message === 'string' && err.message !== '' ? err.message : 'The provider reported an error.';
         return messagesErrorFrame(message, anthropicErrorType(status));
       }
       // A chunk that maps to nothing (an empty delta some upstreams send to keep the connection alive): a ping.
