@@ -1,9 +1,10 @@
 /**
  * SSE in, SSE out: the one loop every translated stream runs (Anthropic → chat, chat → Messages, chat →
  * Responses). A translator is an incremental state machine: each complete upstream event yields the text to
- * emit (possibly ''), handed on as soon as the event is complete. Parsing is `eventsource-parser`'s; this adds
- * what a gateway facing a hostile upstream needs: one event may not grow past `maxEventBytes` (an upstream that
- * never ends an event must not grow the gateway's memory without bound).
+ * emit (possibly ''), handed on as soon as the event is complete. Parsing is `eventsource-parser`'s. What a
+ * gateway facing a hostile upstream needs besides (one event may not grow past MINI_LLM_MAX_EVENT_BYTES: an
+ * upstream that never ends an event must not grow the gateway's memory without bound) is `sseEventLimit`, which
+ * the relay runs over the raw upstream bytes of every translated stream before any parser sees them.
  */
 import { createParser } from 'eventsource-parser';
 import { StreamLimitError } from './errors.js';
@@ -22,14 +23,6 @@ export interface SseTranslator {
    * (then the stream closes), or undefined to fail the stream (the guard turns that into a failure frame).
    */
   finish?(): string | undefined;
-}
-
-/** 16 MiB: far above any real provider event (deltas are bytes; a whole tool input is kilobytes). */
-export const DEFAULT_MAX_EVENT_BYTES = 16 * 1024 * 1024;
-
-export interface SseTransformOptions {
-  /** The largest one upstream event may grow (counted in UTF-16 code units of its text, ~bytes). */
-  maxEventBytes?: number;
 }
 
 /** An upstream event grew past the limit. */
@@ -81,17 +74,13 @@ export function sseEventLimit(max: number): (chunk: Uint8Array) => void {
  * Translate an SSE body. Ends once the translator has ended (the rest of the upstream is cancelled), errors
  * if the upstream body fails, or ends early without `finish` ending it. Cancelling the result cancels `body`.
  */
-export function sseTransform(body: ReadableStream<Uint8Array>, translator: SseTranslator, opts: SseTransformOptions = {}): ReadableStream<Uint8Array> {
-  const max = opts.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
+export function sseTransform(body: ReadableStream<Uint8Array>, translator: SseTranslator): ReadableStream<Uint8Array> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
   const encoder = new TextEncoder();
   let pending: string[] = [];
-  /** Text fed since the last complete event: what the parser may be holding. */
-  let open = 0;
   const parser = createParser({
     onEvent: (e) => {
-      open = 0;
       const out = translator.event(e.event ?? '', e.data);
       if (out !== '') pending.push(out);
     },
@@ -102,15 +91,6 @@ export function sseTransform(body: ReadableStream<Uint8Array>, translator: SseTr
         }
       : undefined,
   });
-  const feed = (text: string) => {
-    // Feed line by line bounded pieces, so an event that never ends is caught before it is buffered whole.
-    open += text.length;
-    parser.feed(text);
-    if (open > max) {
-      // `open` counts what was fed since the last event; a blank line inside `text` reset it via onEvent.
-      throw new SseEventTooLarge(max);
-    }
-  };
 
   let eof = false;
   return new ReadableStream<Uint8Array>({
@@ -121,9 +101,9 @@ export function sseTransform(body: ReadableStream<Uint8Array>, translator: SseTr
           const { done, value } = await reader.read();
           if (done) {
             eof = true;
-            feed(decoder.decode() + '\n\n'); // flush a final event that lacks its blank line
+            parser.feed(decoder.decode() + '\n\n'); // flush a final event that lacks its blank line
           } else {
-            feed(decoder.decode(value, { stream: true }));
+            parser.feed(decoder.decode(value, { stream: true }));
           }
         }
       } catch (err) {

@@ -79,9 +79,9 @@ export function viaChat(input: PlanInput, chatBody: ChatBody, back: FromChat): P
   const { chatResponse } = adapter;
   return {
     call,
-    async translate(upstream, { stream, maxEventBytes }): Promise<TranslatedBody> {
+    async translate(upstream, { stream }): Promise<TranslatedBody> {
       let chat: ReadableStream<Uint8Array> | Uint8Array<ArrayBuffer>;
-      if (chatResponse) chat = (await chatResponse(upstream, { stream, includeUsage: true, call, maxEventBytes })).body;
+      if (chatResponse) chat = (await chatResponse(upstream, { stream, includeUsage: true, call })).body;
       else chat = stream ? (upstream.body ?? empty()) : new Uint8Array(await upstream.arrayBuffer());
       if (stream) {
         const source = chat instanceof Uint8Array ? new Response(chat).body! : chat;

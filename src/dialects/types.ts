@@ -23,8 +23,6 @@ export interface PlanInput {
 export interface TranslateContext {
   /** The upstream answered with an event stream. */
   stream: boolean;
-  /** The largest one upstream SSE event may grow (MINI_LLM_MAX_EVENT_BYTES), for `sseTransform`. */
-  maxEventBytes?: number;
 }
 
 /**

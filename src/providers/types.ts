@@ -24,8 +24,6 @@ export interface ChatResponseContext {
   stream: boolean;
   /** The client asked for `stream_options.include_usage: true`. */
   includeUsage: boolean;
-  /** The largest one upstream SSE event may grow (MINI_LLM_MAX_EVENT_BYTES), for `sseTransform`. */
-  maxEventBytes?: number;
   /** The call `chatRequest` returned for this exchange (an adapter may key per-request state on it). */
   call?: UpstreamCall;
 }

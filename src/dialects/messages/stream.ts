@@ -12,7 +12,7 @@
  * - an upstream keep-alive (an SSE comment, or a chunk that maps to nothing) becomes a `ping`; an error frame
  *   becomes one `event: error`.
  */
-import { sseTransform, type SseTransformOptions, type SseTranslator } from '../../sse.js';
+import { sseTransform, type SseTranslator } from '../../sse.js';
 import { anthropicErrorType, messagesErrorFrame } from './errors.js';
 import { mapChatUsage, mapFinishReason, messageId, toolName, type AnthropicUsage } from './response.js';
 
@@ -295,6 +295,6 @@ export function createMessagesStreamTranslator(opts: MessagesStreamOptions): Sse
 }
 
 /** Translate a chat SSE body into a Messages SSE body (cancelling the result cancels `body`). */
-export function chatToMessagesStream(body: ReadableStream<Uint8Array>, opts: MessagesStreamOptions & SseTransformOptions): ReadableStream<Uint8Array> {
-  return sseTransform(body, createMessagesStreamTranslator(opts), opts);
+export function chatToMessagesStream(body: ReadableStream<Uint8Array>, opts: MessagesStreamOptions): ReadableStream<Uint8Array> {
+  return sseTransform(body, createMessagesStreamTranslator(opts));
 }

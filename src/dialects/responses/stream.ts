@@ -10,7 +10,7 @@
  * Upstream SSE comments (Anthropic pings, provider keep-alives) go on as `: keep-alive` comments.
  * @see https://platform.openai.com/docs/api-reference/responses-streaming
  */
-import { sseTransform, type SseTransformOptions, type SseTranslator } from '../../sse.js';
+import { sseTransform, type SseTranslator } from '../../sse.js';
 import { newId, responseObject, statusOf, usageFromChat, type Echo, type ResponsesUsage, type Status } from './envelope.js';
 import { callItem, customInput, isCustom, reasoningItem, refusalPart, textPart } from './items.js';
 import type { ToolOrigins } from './request.js';
@@ -303,6 +303,6 @@ export function createResponsesStreamTranslator(ctx: StreamContext): ResponsesSt
 const isObjectError = (c: Json) => typeof c.error === 'object' && c.error !== null && !Array.isArray(c.choices);
 
 /** Translate a chat SSE body into a Responses SSE body (see createResponsesStreamTranslator). */
-export function chatToResponsesStream(body: ReadableStream<Uint8Array>, translator: ResponsesStreamTranslator, opts: SseTransformOptions = {}): ReadableStream<Uint8Array> {
-  return sseTransform(body, translator, opts);
+export function chatToResponsesStream(body: ReadableStream<Uint8Array>, translator: ResponsesStreamTranslator): ReadableStream<Uint8Array> {
+  return sseTransform(body, translator);
 }

@@ -9,7 +9,7 @@
  * @see https://docs.claude.com/en/docs/build-with-claude/streaming
  */
 import { sseErrorFrame } from '../../errors.js';
-import { sseTransform, type SseTransformOptions, type SseTranslator } from '../../sse.js';
+import { sseTransform, type SseTranslator } from '../../sse.js';
 import { refusalText } from './response.js';
 import { mapStopReason, type FinishReason } from './stop-reason.js';
 import { JSON_TOOL_NAME } from './structured-output.js';
@@ -176,6 +176,6 @@ export function createStreamTranslator(opts: StreamOptions): StreamTranslator {
  * upstream body fails or ends early (the caller turns that into an `upstream_disconnected` frame).
  * Cancelling the result cancels `body`.
  */
-export function anthropicToOpenAIStream(body: ReadableStream<Uint8Array>, opts: StreamOptions & SseTransformOptions): ReadableStream<Uint8Array> {
-  return sseTransform(body, createStreamTranslator(opts), opts);
+export function anthropicToOpenAIStream(body: ReadableStream<Uint8Array>, opts: StreamOptions): ReadableStream<Uint8Array> {
+  return sseTransform(body, createStreamTranslator(opts));
 }
