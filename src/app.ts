@@ -28,9 +28,13 @@ export type GatewayEnv = { Variables: { log: RequestLog; started: number; deferL
 /**
  * The platform's `fetch` as the upstream client (Bun, Workers, Node without undici). Redirects are never
  * followed (a redirect could take the key or the prompt to another origin): a 3xx comes back as it is, and the
- * gateway answers 502.
+ * gateway answers 502. `options` are a runtime's own fetch options (the Bun entry's `decompress: false`).
  */
-const platformFetch: UpstreamFetch = (url, { onBodyData: _, ...init }) => fetch(url, { ...init, redirect: 'manual' });
+export function platformFetch(options: Record<string, unknown> = {}): UpstreamFetch {
+  return (url, { onBodyData: _, ...init }) => fetch(url, { ...init, ...options, redirect: 'manual' });
+}
+
+const defaultFetch = platformFetch();
 
 const REQUEST_ID = /^[\x21-\x7e]{1,200}$/;
 
@@ -39,7 +43,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
   const deps = {
     config,
     logger,
-    fetch: options.fetch ?? platformFetch,
+    fetch: options.fetch ?? defaultFetch,
   } satisfies RelayDeps;
   const app = new Hono<GatewayEnv>();
 

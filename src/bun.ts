@@ -1,11 +1,11 @@
 /** Bun entry: `npm run start:bun` (`bun src/bun.ts`). Same port rules, start line and shutdown as Node. */
-import { createApp } from './app.js';
+import { createApp, platformFetch } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { startupWarnings } from './startup.js';
 import { processStderrSink } from './stderr-log.js';
 
 declare const Bun: {
-  serve(options: { fetch: (req: Request) => Response | Promise<Response>; hostname: string; port: number; idleTimeout?: number }): {
+  serve(options: { fetch: (req: Request) => Response | Promise<Response>; hostname: string; port: number; idleTimeout?: number; maxRequestBodySize?: number }): {
     port: number;
     hostname: string;
     url: URL;
@@ -22,13 +22,24 @@ try {
   process.exit(1);
 }
 
-const app = createApp(config, { logSink: processStderrSink() });
+/**
+ * Bun's `fetch` inflates a gzip/br/zstd body as it arrives, even one the gateway then refuses unread (it asks
+ * for identity): `decompress: false` keeps the body as sent, so an encoded answer is refused from its headers.
+ */
+const app = createApp(config, { logSink: processStderrSink(), fetch: platformFetch({ decompress: false }) });
+/**
+ * Bun's own request-body cap (default 128 MiB) is lifted: it answers a bare 413 (or closes the socket) for any
+ * declared content-length over it before the app sees the request. MINI_LLM_MAX_BODY_BYTES is the one limit:
+ * the app refuses a declared length over it before reading a byte, counts a chunked body, and Bun drops what
+ * a refused client still sends.
+ */
+const MAX_REQUEST_BODY = Number.MAX_SAFE_INTEGER;
 let server: ReturnType<typeof Bun.serve> | undefined;
 let lastError: unknown;
 for (let i = 0; i < (config.port === 0 ? 1 : 21) && !server; i++) {
   try {
     // idleTimeout: the longest Bun allows; upstream silence is governed by MINI_LLM_TIMEOUT_MS instead.
-    server = Bun.serve({ fetch: app.fetch, hostname: config.host, port: config.port + i, idleTimeout: 255 });
+    server = Bun.serve({ fetch: app.fetch, hostname: config.host, port: config.port + i, idleTimeout: 255, maxRequestBodySize: MAX_REQUEST_BODY });
   } catch (err) {
     lastError = err;
     if ((err as { code?: string }).code !== 'EADDRINUSE') break;

@@ -15,6 +15,7 @@
  *   huge-json:BYTES       200 application/json, BYTES of body (sent as fast as the reader takes it)
  *   huge-error:BYTES      500 with BYTES of body
  *   gzip                  200 JSON sent gzip-encoded although identity was asked for (a 64 MiB bomb inflated)
+ *   gzip:BYTES            the same with a bomb of BYTES zeros (gzipped once per size: 256 MiB → ~260 KB)
  *   gzip-gzip             200 with `content-encoding: gzip, gzip`
  *   endless-event:BYTES   Anthropic 200 stream: message_start, then BYTES of `data:` lines that never end the event
  */
@@ -45,9 +46,16 @@ const CHAT = (id: string) =>
 const sse = (event: string, data: unknown) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 const MESSAGE_START = sse('message_start', { type: 'message_start', message: { id: 'msg_1', type: 'message', role: 'assistant', model: 'claude', content: [], usage: { input_tokens: 1, output_tokens: 0 } } });
 
-let bomb: Buffer | undefined;
-/** 64 MiB of JSON-ish text, gzipped to ~64 KB. */
-const gzipBomb = () => (bomb ??= gzipSync(Buffer.alloc(64 * 1024 * 1024, 0x20), { level: 1 }));
+const bombs = new Map<number, Buffer>();
+/** `bytes` zeros gzipped (made once per size); without a size, 64 MiB of JSON-ish text gzipped to ~64 KB. */
+function gzipBomb(bytes: number): Buffer {
+  let bomb = bombs.get(bytes);
+  if (!bomb) {
+    bomb = bytes > 0 ? gzipSync(Buffer.alloc(bytes), { level: 9 }) : gzipSync(Buffer.alloc(64 * 1024 * 1024, 0x20), { level: 1 });
+    bombs.set(bytes, bomb);
+  }
+  return bomb;
+}
 
 /** Write `total` bytes of `piece` repeated, honouring back-pressure, and stop when the reader goes away. */
 async function flood(res: ServerResponse, total: number, piece: Buffer, count: (n: number) => void): Promise<void> {
@@ -118,7 +126,7 @@ export async function startHostileUpstream(): Promise<HostileUpstream> {
         return flood(res, n, Buffer.alloc(64 * 1024, 0x61), count);
       case 'gzip':
         res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
-        return res.end(gzipBomb());
+        return res.end(gzipBomb(n || 0));
       case 'gzip-gzip':
         res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip, gzip' });
         return res.end(gzipSync(gzipSync(CHAT('chatcmpl-gz'))));
