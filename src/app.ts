@@ -11,6 +11,7 @@ import { noStoredResponses, refuseWebSocket } from './dialects/responses/http.js
 import { GatewayError } from './errors.js';
 import { createLogger, type LogSink, type RequestLog } from './log.js';
 import { listModels, retrieveModel } from './models.js';
+import { redactError } from './redact.js';
 import { relay, uploadCut, type RelayDeps } from './relay.js';
 import { redact, type UpstreamFetch } from './upstream.js';
 
@@ -108,13 +109,19 @@ export function createApp(config: Config, options: AppOptions = {}) {
     });
   }
 
+  /**
+   * Every error the gateway answers with, in the route's shape, with every configured secret redacted from it:
+   * the one place, so that no mapper that builds an error from upstream text needs to know the secrets.
+   */
+  const renderError = (path: string, err: GatewayError, headers?: Record<string, string>) => dialectAt(path).errorResponse(redactError(err, config.secrets), headers);
+
   app.notFound((c) => {
     const allowed = known.get(c.req.path);
     if (allowed) {
       // CONTRACT §5: an unknown route (here, a known path with another method) is a 404; `allow` says which method.
-      return dialectAt(c.req.path).errorResponse(new GatewayError(404, 'invalid_request_error', 'not_found', `Unknown route: ${c.req.method} ${c.req.path}; use ${allowed}.`), { allow: allowed });
+      return renderError(c.req.path, new GatewayError(404, 'invalid_request_error', 'not_found', `Unknown route: ${c.req.method} ${c.req.path}; use ${allowed}.`), { allow: allowed });
     }
-    return dialectAt(c.req.path).errorResponse(new GatewayError(404, 'invalid_request_error', 'not_found', `Unknown route: ${c.req.method} ${c.req.path}.`));
+    return renderError(c.req.path, new GatewayError(404, 'invalid_request_error', 'not_found', `Unknown route: ${c.req.method} ${c.req.path}.`));
   });
 
   app.onError((err, c) => {
@@ -124,12 +131,12 @@ export function createApp(config: Config, options: AppOptions = {}) {
         log.error_code = err.code;
         if (err.upstreamStatus !== undefined) log.upstream_status = err.upstreamStatus;
       }
-      return dialectAt(c.req.path).errorResponse(err);
+      return renderError(c.req.path, err);
     }
     if (log) log.error_code = 'internal_error';
     logger.error(redact(`unexpected error in ${c.req.method} ${c.req.path}: ${(err as Error)?.message ?? String(err)}`, config.secrets));
     logger.debug(redact(String((err as Error)?.stack), config.secrets));
-    return dialectAt(c.req.path).errorResponse(new GatewayError(500, 'server_error', 'internal_error', 'The gateway failed unexpectedly; see its log.'));
+    return renderError(c.req.path, new GatewayError(500, 'server_error', 'internal_error', 'The gateway failed unexpectedly; see its log.'));
   });
 
   return app;

@@ -51,6 +51,19 @@ export function sseErrorFrame(message: string, type: string, code: string | null
   return `data: ${JSON.stringify(errorBody(message, type, code))}\n\n`;
 }
 
+/**
+ * A 2xx answer whose body is an error (some OpenAI-compatible servers answer `{"error":...}` with 200, an
+ * Anthropic-compatible one `{"type":"error","error":{...}}`): the error to answer with, never an empty success.
+ * Its status is the error's `code` when that is an HTTP error status, else 502. Rendered redacted by the app, as
+ * every error is.
+ */
+export function errorInAnswer(error: unknown, providerId: string): GatewayError {
+  const e = (typeof error === 'object' && error !== null ? error : { message: error }) as Record<string, unknown>;
+  const status = typeof e.code === 'number' && e.code >= 400 && e.code < 600 ? e.code : 502;
+  const message = typeof e.message === 'string' && e.message !== '' ? e.message : `Provider "${providerId}" answered with an error.`;
+  return new GatewayError(status, 'upstream_error', null, message, null, 200);
+}
+
 export const invalidRequest = (code: string, message: string, param: string | null = null) =>
   new GatewayError(400, 'invalid_request_error', code, message, param);
 

@@ -15,7 +15,7 @@ import type { ChatBody } from './providers/types.js';
 import { guardBody, guardPushBody, PUSH_ANSWER, pushBodyOf, pushToWeb, type GuardOptions, type PushAnswer } from './stream-guard.js';
 import { jsonDepthExceeds } from './json-depth.js';
 import { sseEventLimit } from './sse.js';
-import { bodyFailure, openUpstream, readWhole, redactBytes, responseHeaders, touching, type UpstreamFetch } from './upstream.js';
+import { answerTooLarge, bodyFailure, openUpstream, readWhole, redactBytes, responseHeaders, touching, type UpstreamFetch } from './upstream.js';
 
 export interface RelayDeps {
   config: Config;
@@ -95,10 +95,12 @@ export async function relay(c: Context<GatewayEnv>, dialect: Dialect, deps: Rela
 
   const { watchdog } = exchange;
   const sse = (response.headers.get('content-type') ?? '').includes('text/event-stream');
+  // The client asked for one JSON document and the upstream streamed anyway: the plan assembles the answer.
+  const assemble = sse && body.stream !== true ? plan.assemble : undefined;
   // A pass-through stream from a client that can push its bytes (Node): a server that knows PUSH_ANSWER writes
   // them to its socket with no Web stream on either side; any other reader gets the same guarded bytes as a
   // Web stream.
-  const push = sse && !plan.translate ? pushBodyOf(response) : undefined;
+  const push = sse && !plan.translate && !assemble ? pushBodyOf(response) : undefined;
   if (push) {
     const pushed = guardPushBody(push, exchange, streamed(c, deps, log, started, failureFrame));
     const native: PushAnswer = { status: response.status, headers, body: pushed };
@@ -112,7 +114,13 @@ export async function relay(c: Context<GatewayEnv>, dialect: Dialect, deps: Rela
       // silence watchdog), so that an upstream dying mid-body becomes a clean 502 rather than a truncated answer.
       answer = await readWhole(response, exchange, config.maxAnswerBytes, provider.id);
     } else answer = response.body ?? new Uint8Array(0);
-    if (plan.translate) {
+    if (assemble) {
+      // Read whole, so bounded as a whole answer is (and each event as in any translated stream).
+      const raw = answer instanceof Uint8Array ? answer : touching(answer, watchdog, wholeStreamLimit(config, provider.id, response.status));
+      const whole = await assemble(new Response(raw, response));
+      answer = redactBytes(whole.body, config.secrets);
+      headers['content-type'] = whole.contentType;
+    } else if (plan.translate) {
       // A translated stream can consume upstream events that produce no output (pings, thinking): the raw
       // bytes feed the watchdog, so a provider that is still sending is never taken for a silent one. They are
       // also checked for an event that never ends before any parser buffers it (MINI_LLM_MAX_EVENT_BYTES).
@@ -141,6 +149,20 @@ export async function relay(c: Context<GatewayEnv>, dialect: Dialect, deps: Rela
   const guard = streamed(c, deps, log, started, failureFrame);
   if (translatedStream && config.secrets.length > 0) guard.map = (chunk) => redactBytes(chunk as Uint8Array<ArrayBuffer>, config.secrets);
   return new Response(guardBody(answer, exchange, guard), { status: response.status, headers });
+}
+
+/**
+ * The check on the raw bytes of a stream read whole: no event over MINI_LLM_MAX_EVENT_BYTES, and no more than
+ * MINI_LLM_MAX_ANSWER_BYTES in all (a 502 `upstream_answer_too_large`; the rest is not read).
+ */
+function wholeStreamLimit(config: Config, providerId: string, status: number): (chunk: Uint8Array) => void {
+  const eventLimit = sseEventLimit(config.maxEventBytes);
+  let read = 0;
+  return (chunk) => {
+    eventLimit(chunk);
+    read += chunk.byteLength;
+    if (read > config.maxAnswerBytes) throw answerTooLarge(providerId, config.maxAnswerBytes, status);
+  };
 }
 
 /** An answer the dialect computed without the upstream. */

@@ -5,7 +5,7 @@
 import { GatewayError } from './errors.js';
 import type { UpstreamCall } from './providers/types.js';
 import { pushBodyOf, type PushBody } from './stream-guard.js';
-import { redact } from './redact.js';
+import { nameHoldsSecret, redact, withoutSecretStart } from './redact.js';
 import { USER_AGENT } from './version.js';
 
 export { redact, redactBytes } from './redact.js';
@@ -145,7 +145,8 @@ export async function openUpstream(call: UpstreamCall, opts: UpstreamOptions): P
   if (encoding !== null && encoding.trim().toLowerCase() !== 'identity') {
     watchdog.stop();
     cancelBody(response);
-    const shown = redact(encoding.slice(0, 100), opts.secrets);
+    // Redacted whole, then cut: a cut through a key would leave a piece redaction cannot recognise.
+    const shown = redact(encoding, opts.secrets).slice(0, 100);
     throw new GatewayError(502, 'upstream_error', 'upstream_encoded_body', `Provider "${opts.providerId}" sent a body with content-encoding "${shown}" although the gateway asked for identity; an encoded answer is refused.`, null, status);
   }
   return exchange;
@@ -179,11 +180,13 @@ export async function readWhole(
   providerId = 'upstream',
 ): Promise<Uint8Array<ArrayBuffer>> {
   const { bytes, complete } = await readUpTo(response, exchange, limit, true);
-  if (!complete) {
-    throw new GatewayError(502, 'upstream_error', 'upstream_answer_too_large', `Provider "${providerId}" sent an answer larger than ${limit} bytes (MINI_LLM_MAX_ANSWER_BYTES).`, null, response.status);
-  }
+  if (!complete) throw answerTooLarge(providerId, limit, response.status);
   return bytes;
 }
+
+/** The answer is over MINI_LLM_MAX_ANSWER_BYTES: a 502 `upstream_answer_too_large`. */
+export const answerTooLarge = (providerId: string, limit: number, upstreamStatus: number) =>
+  new GatewayError(502, 'upstream_error', 'upstream_answer_too_large', `Provider "${providerId}" sent an answer larger than ${limit} bytes (MINI_LLM_MAX_ANSWER_BYTES).`, null, upstreamStatus);
 
 /**
  * At most the first `limit` bytes of a body; `complete` is false when there was more (which is then not read:
@@ -302,12 +305,14 @@ async function upstreamHttpError(exchange: UpstreamExchange, opts: UpstreamOptio
   if (encoding !== null && encoding.trim().toLowerCase() !== 'identity') cancelBody(response);
   else {
     try {
-      text = utf8.decode((await readUpTo(response, exchange, opts.maxErrorBytes ?? MAX_ERROR_BODY)).bytes);
+      const { bytes, complete } = await readUpTo(response, exchange, opts.maxErrorBytes ?? MAX_ERROR_BODY);
+      // Cut by the read limit: no half character, and no trailing start of a key (redaction could not see it).
+      text = complete ? utf8.decode(bytes) : withoutSecretStart(new TextDecoder().decode(bytes, { stream: true }), opts.secrets);
     } catch {
       // The body failed; the status alone still says what happened.
     }
   }
-  const parsed = parseErrorBody(text);
+  const parsed = parseErrorBody(text, opts.secrets);
   const clean = (v: string | undefined) => (v === undefined ? null : redact(v, opts.secrets));
   const message = redact(parsed.message ?? `Provider "${opts.providerId}" answered HTTP ${response.status}.`, opts.secrets);
   const { 'content-type': _, ...headers } = responseHeaders(response.headers, undefined, opts.providerId, opts.secrets);
@@ -340,13 +345,16 @@ interface ParsedError {
 
 const s = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined);
 
-/** Understands OpenAI's and Anthropic's `{error:{...}}`, FastAPI's `{detail}`, `{message}`, and plain text. */
-export function parseErrorBody(text: string): ParsedError {
+/**
+ * Understands OpenAI's and Anthropic's `{error:{...}}`, FastAPI's `{detail}`, `{message}`, and plain text (its
+ * first 500 characters, cut after `secrets` are redacted from the whole, so that no cut leaves a piece of a key).
+ */
+export function parseErrorBody(text: string, secrets: readonly string[] = []): ParsedError {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    const trimmed = text.trim().slice(0, 500);
+    const trimmed = redact(text.trim(), secrets).slice(0, 500);
     return trimmed ? { message: trimmed } : {};
   }
   if (typeof json !== 'object' || json === null) return {};
@@ -373,13 +381,14 @@ const PASS_HEADERS = new Set(['content-type', 'retry-after', 'openai-processing-
 
 /**
  * The upstream response headers a client may see (CONTRACT §4); everything else is dropped. Their values are
- * redacted (a provider may echo the key it received in a request id or a rate-limit header).
+ * redacted (a provider may echo the key it received in a request id or a rate-limit header), and a rate-limit
+ * header whose name holds a key is dropped (a name cannot carry `[redacted]`).
  */
 export function responseHeaders(upstream: Headers, requestId: string | undefined, providerId: string, secrets: readonly string[]): Record<string, string> {
   // A plain record: Response constructors on Node and Bun take it on their fast path.
   const out: Record<string, string> = {};
   upstream.forEach((value, name) => {
-    if (PASS_HEADERS.has(name) || name.startsWith('x-ratelimit-') || name.startsWith('anthropic-ratelimit-')) {
+    if (PASS_HEADERS.has(name) || ((name.startsWith('x-ratelimit-') || name.startsWith('anthropic-ratelimit-')) && !nameHoldsSecret(name, secrets))) {
       out[name] = redact(value, secrets);
     }
   });

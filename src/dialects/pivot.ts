@@ -17,10 +17,10 @@
  * reaches the dialect whatever the provider.
  */
 import type { Provider } from '../config.js';
-import { GatewayError } from '../errors.js';
-import type { ChatBody, TranslatedBody } from '../providers/types.js';
+import { errorInAnswer } from '../errors.js';
+import type { ChatBody, ChatResponseContext, ProviderAdapter, TranslatedBody, UpstreamCall } from '../providers/types.js';
 import { sha256Hex } from '../providers/anthropic/thinking-cache.js';
-import { redact } from '../redact.js';
+import { assembleChatStream } from './chat/assemble.js';
 import type { Plan, PlanInput } from './types.js';
 
 /** How a dialect turns chat answers into its own. */
@@ -46,13 +46,24 @@ export const MAX_CHAT_TOOL_NAME = 64;
 export const chatToolName = (name: string): string =>
   name.length <= MAX_CHAT_TOOL_NAME ? name : `${name.slice(0, MAX_CHAT_TOOL_NAME - 9)}_${sha256Hex(name).slice(0, 8)}`;
 
-/** A 200 whose body is an error (some OpenAI-compatible servers answer so): the error, never an empty answer. */
+/**
+ * A 200 whose body is an error (some OpenAI-compatible servers answer so): the error, never an empty answer.
+ * Its text is redacted where every error is, when the app renders it.
+ */
 export function failedIfError(chat: Json, provider: Provider): Json {
   if (chat.error === undefined || chat.error === null || Array.isArray(chat.choices)) return chat;
-  const e = (typeof chat.error === 'object' ? chat.error : { message: chat.error }) as Json;
-  const status = typeof e.code === 'number' && e.code >= 400 && e.code < 600 ? e.code : 502;
-  const message = typeof e.message === 'string' && e.message !== '' ? redact(e.message, provider.apiKey ? [provider.apiKey] : []) : `Provider "${provider.id}" answered with an error.`;
-  throw new GatewayError(status, 'upstream_error', null, message, null, 200);
+  throw errorInAnswer(chat.error, provider.id);
+}
+
+/**
+ * The whole `chat.completion` of an upstream that streamed although the client asked for one JSON document: the
+ * adapter's chat stream (Anthropic's events translated; an OpenAI-compatible provider's as they came), assembled.
+ */
+export async function assembledChat(upstream: Response, adapter: ProviderAdapter, provider: Provider, call: UpstreamCall): Promise<Json> {
+  const ctx: ChatResponseContext = { stream: true, includeUsage: true, call, providerId: provider.id };
+  const chat = adapter.chatResponse ? (await adapter.chatResponse(upstream, ctx)).body : upstream.body;
+  const source = chat instanceof Uint8Array ? new Response(chat).body : chat;
+  return failedIfError(await assembleChatStream(source ?? empty()), provider);
 }
 
 /**
@@ -81,7 +92,7 @@ export function viaChat(input: PlanInput, chatBody: ChatBody, back: FromChat): P
     call,
     async translate(upstream, { stream }): Promise<TranslatedBody> {
       let chat: ReadableStream<Uint8Array> | Uint8Array<ArrayBuffer>;
-      if (chatResponse) chat = (await chatResponse(upstream, { stream, includeUsage: true, call })).body;
+      if (chatResponse) chat = (await chatResponse(upstream, { stream, includeUsage: true, call, providerId: provider.id })).body;
       else chat = stream ? (upstream.body ?? empty()) : new Uint8Array(await upstream.arrayBuffer());
       if (stream) {
         const source = chat instanceof Uint8Array ? new Response(chat).body! : chat;
@@ -91,6 +102,11 @@ export function viaChat(input: PlanInput, chatBody: ChatBody, back: FromChat): P
       const json = failedIfError(JSON.parse(new TextDecoder().decode(bytes)) as Json, provider);
       // Asked for a stream, answered whole: the client still gets the stream it asked for.
       if (chatBody.stream === true) return { body: back.stream(new Response(completionAsChunks(json)).body!), contentType: 'text/event-stream; charset=utf-8' };
+      return { body: encoder.encode(JSON.stringify(back.whole(json))), contentType: 'application/json' };
+    },
+    // Asked for one JSON document, answered with a stream: the client still gets the whole answer it asked for.
+    async assemble(upstream) {
+      const json = await assembledChat(upstream, adapter, provider, call);
       return { body: encoder.encode(JSON.stringify(back.whole(json))), contentType: 'application/json' };
     },
   };

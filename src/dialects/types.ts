@@ -40,6 +40,12 @@ export interface Plan {
    * unchanged (on Node, streams take the push path). Must stay incremental for streams.
    */
   translate?(upstream: Response, ctx: TranslateContext): Promise<TranslatedBody> | TranslatedBody;
+  /**
+   * The upstream answered with an event stream although the client asked for one JSON document (its `stream`
+   * not true): the route's whole answer, assembled from that stream (which the relay bounds like a whole answer,
+   * MINI_LLM_MAX_ANSWER_BYTES). Absent: the stream goes on to the client as it came.
+   */
+  assemble?(upstream: Response): Promise<WholeBody>;
   /** The event that ends a stream of this request that failed after it began; defaults to the dialect's. */
   failureFrame?: FailureFrame;
   /**
@@ -47,6 +53,12 @@ export interface Plan {
    * local estimate when an Anthropic-compatible provider has no such endpoint.
    */
   recover?(err: GatewayError): unknown;
+}
+
+/** A whole (non-streamed) answer: its bytes and their content type. */
+export interface WholeBody {
+  body: Uint8Array<ArrayBuffer>;
+  contentType: string;
 }
 
 /** The SSE text that tells a client its stream failed after it began (`code`: the gateway's, e.g. upstream_timeout). */

@@ -26,6 +26,8 @@ export interface ChatResponseContext {
   includeUsage: boolean;
   /** The call `chatRequest` returned for this exchange (an adapter may key per-request state on it). */
   call?: UpstreamCall;
+  /** The provider's id, for errors that name it. */
+  providerId?: string;
 }
 
 export interface TranslatedBody {

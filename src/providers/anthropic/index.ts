@@ -5,6 +5,7 @@
  * (thinking-cache.ts), scoped to the caller's gateway key, and put back for clients that drop them.
  */
 import type { Provider } from '../../config.js';
+import { errorInAnswer } from '../../errors.js';
 import { authHeaders, listedModelIds, type ProviderAdapter, type UpstreamCall } from '../types.js';
 import { toAnthropicRequest } from './request.js';
 import { thinkingTurn, toOpenAIResponse, type AnthropicMessage } from './response.js';
@@ -46,7 +47,7 @@ export const anthropic: ProviderAdapter = {
     requestScopes.set(call, scope);
     return call;
   },
-  async chatResponse(upstream, { stream, includeUsage, call }) {
+  async chatResponse(upstream, { stream, includeUsage, call, providerId }) {
     const scope = call ? requestScopes.get(call) : undefined;
     const remember = (blocks: Record<string, unknown>[], ids: string[]) => {
       if (scope) thinkingCache.put(scope(), ids, blocks);
@@ -55,7 +56,9 @@ export const anthropic: ProviderAdapter = {
       const body = upstream.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() });
       return { body: anthropicToOpenAIStream(body, { includeUsage, onTurn: remember }), contentType: 'text/event-stream; charset=utf-8' };
     }
-    const msg = (await upstream.json()) as AnthropicMessage;
+    const msg = (await upstream.json()) as AnthropicMessage & { type?: unknown; error?: unknown };
+    // A 200 whose body is an error (`{"type":"error","error":{...}}`): that error, never an empty answer.
+    if ((msg.type === 'error' || msg.error != null) && !Array.isArray(msg.content)) throw errorInAnswer(msg.error, providerId ?? 'anthropic');
     const turn = thinkingTurn(Array.isArray(msg.content) ? msg.content : []);
     if (turn.toolCallIds.length > 0) remember(turn.blocks, turn.toolCallIds);
     return { body: encoder.encode(JSON.stringify(toOpenAIResponse(msg))), contentType: 'application/json' };
