@@ -20,6 +20,7 @@ import type { Provider } from '../config.js';
 import { GatewayError } from '../errors.js';
 import type { ChatBody, TranslatedBody } from '../providers/types.js';
 import { sha256Hex } from '../providers/anthropic/thinking-cache.js';
+import { openAIResponses } from '../providers/openai-responses/index.js';
 import { redact } from '../redact.js';
 import type { Plan, PlanInput } from './types.js';
 
@@ -74,7 +75,9 @@ export function completionAsChunks(chat: Json): string {
 
 /** The plan for a request translated through chat: the adapter builds the upstream call, `back` maps the answer. */
 export function viaChat(input: PlanInput, chatBody: ChatBody, back: FromChat): Plan {
-  const { adapter, provider, upstreamModel, headers } = input;
+  const { provider, upstreamModel, headers } = input;
+  // A provider that speaks Responses gets translated traffic as Responses requests (reasoning survives tool loops).
+  const adapter = provider.responses ? openAIResponses : input.adapter;
   const call = adapter.chatRequest({ body: chatBody, provider, upstreamModel, clientHeaders: headers });
   const { chatResponse } = adapter;
   return {
