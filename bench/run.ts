@@ -24,7 +24,7 @@ import { errNote, f0, f1, f2, kb, log, mb, raw, row, rows, table } from './lib/r
 import { median } from './lib/stats.js';
 import { responsesRows, responsesThroughput, responsesTranslationCost } from './lib/responses.js';
 import { manyStreams, streaming } from './lib/streams.js';
-import { messagesRows, messagesThroughput, messagesTranslationCost } from './lib/messages.js';
+import { messagesResponsesCost, messagesRows, messagesThroughput, messagesTranslationCost } from './lib/messages.js';
 
 async function main() {
   const t0 = performance.now();
@@ -51,6 +51,8 @@ async function main() {
     OPENAI_BASE_URL: openaiBase,
     ANTHROPIC_API_KEY: 'sk-ant-bench',
     ANTHROPIC_BASE_URL: `${mock.url}/anthropic`,
+    // The same mock as a chat-only provider: /v1/messages to it translates through chat (to `openai`, through Responses).
+    MINI_LLM_PROVIDERS: JSON.stringify({ chatonly: { baseUrl: openaiBase, apiKeyEnv: 'OPENAI_API_KEY' } }),
   };
   const refEnv = { UPSTREAM_URL: openaiBase, UPSTREAM_KEY: 'sk-bench-openai', PORT: '0' };
   const direct = `${mock.url}/openai`; // `${direct}/v1/chat/completions` is the mock's endpoint
@@ -156,6 +158,8 @@ async function main() {
   raw.translation_us_per_event = tr;
   const messagesCost = SKIP.has('messages') ? undefined : await messagesTranslationCost(P.translateEvents);
   raw.messages_translation_us_per_event = messagesCost;
+  const messagesResponses = SKIP.has('messages') ? undefined : await messagesResponsesCost(P.translateEvents);
+  raw.messages_responses_translation_us_per_event = messagesResponses;
   const responsesCost = SKIP.has('responses') ? undefined : await responsesTranslationCost(P.translateEvents);
   raw.responses_translation_us_per_event = responsesCost;
 
@@ -227,7 +231,7 @@ async function main() {
     row({ measure: `Node, ${many.count} streams: RSS per open stream (reference: raw node:http pipe)`, reference: `${kb(manyRef?.perStream)} (${manyRef?.ok} ok)`, gateway: kb(many.perStream), ratio: manyRef?.perStream ? `${f1(many.perStream! / manyRef.perStream)}×` : '–', target: '≤ 64 KB / stream', met: many.perStream === undefined ? null : many.perStream <= 64 * 1024 });
   }
   row({ measure: 'Anthropic → OpenAI translation, µs per event (in-process)', reference: `${f2(tr.passthrough)} µs (plain stream)`, gateway: `${f2(tr.translate)} µs`, ratio: `${f1(tr.translate / tr.passthrough)}×`, target: '–', met: null });
-  messagesRows(rps, messagesCost, r, rpsCell);
+  messagesRows(rps, messagesCost, r, rpsCell, messagesResponses);
   if (rps['stream-anthropic']) {
     row({ measure: 'Node, streaming req/s, 64 conns: Anthropic translated vs OpenAI pass-through (20 chunks)', reference: rpsCell('stream-openai'), gateway: rpsCell('stream-anthropic'), ratio: `${f2(r('stream-openai', 'stream-anthropic'))}×`, target: '–', met: null });
   }

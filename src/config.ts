@@ -22,6 +22,11 @@ export interface Provider {
   readonly countTokensUrl: string;
   /** The provider speaks the OpenAI Responses API natively: `/v1/responses` passes through to it. */
   readonly responses: boolean;
+  /**
+   * Chat requests go upstream through the Responses API (translated: chat → Responses → chat) instead of passing
+   * through to chat; needs `responses` (MINI_LLM_PROVIDERS `"chatViaResponses": true`).
+   */
+  readonly chatViaResponses?: boolean;
   readonly auth: AuthStyle;
   readonly apiKey: string | undefined;
   /** Configured: its key is set (or it needs none). */
@@ -177,6 +182,7 @@ function makeProvider(
     embeddingsUrl: `${baseUrl}/embeddings`,
     countTokensUrl: `${baseUrl}/v1/messages/count_tokens`,
     responses: !anthropic && spec.responses === true,
+    chatViaResponses: !anthropic && spec.responses === true && spec.chatViaResponses === true,
     auth: spec.auth,
     apiKey,
     enabled,
@@ -245,7 +251,14 @@ function extraProviders(env: EnvRecord, known: Map<string, Provider>): void {
       throw new ConfigError(V, `provider ${id}: responses must be true or false`);
     }
     const responses = (field('responses') as boolean | undefined) ?? previous?.responses ?? false;
-    const spec: ProviderSpec = { id, kind, baseUrl, auth: keyless ? 'none' : auth, quirks: previous?.quirks, responses };
+    if (field('chatViaResponses') !== undefined && typeof field('chatViaResponses') !== 'boolean') {
+      throw new ConfigError(V, `provider ${id}: chatViaResponses must be true or false`);
+    }
+    const chatViaResponses = (field('chatViaResponses') as boolean | undefined) ?? previous?.chatViaResponses ?? false;
+    if (chatViaResponses && (!responses || kind !== 'openai-compatible')) {
+      throw new ConfigError(V, `provider ${id}: chatViaResponses needs a provider that speaks the Responses API ("responses": true)`);
+    }
+    const spec: ProviderSpec = { id, kind, baseUrl, auth: keyless ? 'none' : auth, quirks: previous?.quirks, responses, chatViaResponses };
     known.set(id, makeProvider(spec, key, keyless || key !== undefined || auth === 'none', keyName));
   }
 }

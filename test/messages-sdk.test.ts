@@ -300,9 +300,11 @@ describe("the gateway's own errors, in Anthropic's shape", () => {
 describe('a stream that fails after it began ends with event: error', () => {
   let replay: MockProvider;
   let g: RunningGateway;
+  // The replay mock speaks chat only: `openai` as a chat-only provider, so /v1/messages reaches it through chat.
+  const chatOnly = { MINI_LLM_PROVIDERS: JSON.stringify({ openai: { responses: false } }) };
   beforeAll(async () => {
     replay = await startMockProvider();
-    g = await startGateway({ ...replay.env, OPENAI_API_KEY: 'sk-o-0123456789', ANTHROPIC_API_KEY: 'sk-a-0123456789' });
+    g = await startGateway({ ...replay.env, ...chatOnly, OPENAI_API_KEY: 'sk-o-0123456789', ANTHROPIC_API_KEY: 'sk-a-0123456789' });
   });
   afterAll(async () => {
     await g?.close();
@@ -313,7 +315,7 @@ describe('a stream that fails after it began ends with event: error', () => {
     fetch(`${url}/v1/messages`, { method: 'POST', signal, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model, max_tokens: 10, stream: true, messages: [{ role: 'user', content: 'x' }] }) });
 
   it.each(['openai/hang-after:2', 'anthropic/hang-after:3'])('%s: an upstream gone silent ends with a timeout_error event', async (model) => {
-    const quick = await startGateway({ ...replay.env, OPENAI_API_KEY: 'sk-o-0123456789', ANTHROPIC_API_KEY: 'sk-a-0123456789', MINI_LLM_TIMEOUT_MS: '300' });
+    const quick = await startGateway({ ...replay.env, ...chatOnly, OPENAI_API_KEY: 'sk-o-0123456789', ANTHROPIC_API_KEY: 'sk-a-0123456789', MINI_LLM_TIMEOUT_MS: '300' });
     try {
       const { raw } = await readEvents(await stream(quick.url, model));
       expect(raw.startsWith('event: message_start\n')).toBe(true);

@@ -21,6 +21,7 @@ import { errorInAnswer } from '../errors.js';
 import type { ChatBody, ChatResponseContext, ProviderAdapter, TranslatedBody, UpstreamCall } from '../providers/types.js';
 import { sha256Hex } from '../providers/anthropic/thinking-cache.js';
 import { assembleChatStream } from './chat/assemble.js';
+import { openAIResponses } from '../providers/openai-responses/index.js';
 import type { Plan, PlanInput } from './types.js';
 
 /** How a dialect turns chat answers into its own. */
@@ -85,7 +86,9 @@ export function completionAsChunks(chat: Json): string {
 
 /** The plan for a request translated through chat: the adapter builds the upstream call, `back` maps the answer. */
 export function viaChat(input: PlanInput, chatBody: ChatBody, back: FromChat): Plan {
-  const { adapter, provider, upstreamModel, headers } = input;
+  const { provider, upstreamModel, headers } = input;
+  // A provider that speaks Responses gets translated traffic as Responses requests (reasoning survives tool loops).
+  const adapter = provider.responses ? openAIResponses : input.adapter;
   const call = adapter.chatRequest({ body: chatBody, provider, upstreamModel, clientHeaders: headers });
   const { chatResponse } = adapter;
   return {

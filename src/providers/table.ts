@@ -18,6 +18,8 @@ export interface ProviderSpec {
   quirks?: { maxCompletionTokensToMaxTokens?: boolean; developerToSystem?: boolean };
   /** Speaks the OpenAI Responses API (`{base}/responses`): `/v1/responses` passes through unchanged. */
   responses?: boolean;
+  /** Chat requests go upstream as Responses requests too (translated), rather than passing through to chat. */
+  chatViaResponses?: boolean;
 }
 
 export const BUILTIN_PROVIDERS: readonly ProviderSpec[] = [

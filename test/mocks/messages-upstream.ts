@@ -189,6 +189,9 @@ export async function startMessagesUpstream(): Promise<MessagesUpstream> {
     ANTHROPIC_API_KEY: UPSTREAM_KEYS.anthropic,
     OPENAI_BASE_URL: `${mock.url}/openai/v1`,
     OPENAI_API_KEY: UPSTREAM_KEYS.openai,
+    // This mock speaks chat only: `openai` as a chat-only provider, so /v1/messages reaches it through chat (the
+    // Responses upstream of translated traffic has its own mock, openai-upstream.ts).
+    MINI_LLM_PROVIDERS: JSON.stringify({ openai: { responses: false } }),
   };
   mock.close = listening.close;
   return mock;

@@ -1,10 +1,11 @@
 /**
- * `POST /v1/chat/completions`: the pivot itself. OpenAI-compatible providers pass through; other kinds
- * translate with their adapter (`providers/`). A provider that streams although the client asked for one JSON
- * document (`stream` not true) has its stream assembled into that document, on both paths: a chat client's
- * `create()` cannot read an event stream.
+ * `POST /v1/chat/completions`: the pivot itself. OpenAI-compatible providers pass through (or, with
+ * `chatViaResponses`, go through the Responses API); other kinds translate with their adapter (`providers/`). A
+ * provider that streams although the client asked for one JSON document (`stream` not true) has its stream
+ * assembled into that document, on both paths: a chat client's `create()` cannot read an event stream.
  */
 import { errorResponse, sseErrorFrame } from '../../errors.js';
+import { openAIResponses } from '../../providers/openai-responses/index.js';
 import { assembledChat, completionAsChunks } from '../pivot.js';
 import type { Dialect } from '../types.js';
 
@@ -12,7 +13,9 @@ const encoder = new TextEncoder();
 
 export const chatDialect: Dialect = {
   name: 'chat',
-  plan({ body, provider, adapter, upstreamModel, headers }) {
+  plan({ body, provider, adapter: own, upstreamModel, headers }) {
+    // A provider that opts in (`chatViaResponses`) gets chat requests as Responses requests, answers translated back.
+    const adapter = provider.chatViaResponses ? openAIResponses : own;
     const call = adapter.chatRequest({ body, provider, upstreamModel, clientHeaders: headers });
     const assemble = async (upstream: Response) => ({
       body: encoder.encode(JSON.stringify(await assembledChat(upstream, adapter, provider, call))),
