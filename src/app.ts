@@ -6,7 +6,7 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { gatewayAuth } from './auth.js';
 import type { Config } from './config.js';
-import { dialectAt, MODEL_ROUTES } from './dialects/index.js';
+import { dialectAt, MODEL_ROUTES, routeAt } from './dialects/index.js';
 import { noStoredResponses, refuseWebSocket } from './dialects/responses/http.js';
 import { GatewayError } from './errors.js';
 import { createLogger, type LogSink, type RequestLog } from './log.js';
@@ -117,6 +117,10 @@ export function createApp(config: Config, options: AppOptions = {}) {
 
   app.notFound((c) => {
     const allowed = known.get(c.req.path);
+    // Logged like every refused request: its code, and the route whose shape answered ("unknown" off the model routes).
+    const log = c.get('log');
+    log.route = routeAt(c.req.path)?.name ?? 'unknown';
+    log.error_code = 'not_found';
     if (allowed) {
       // CONTRACT §5: an unknown route (here, a known path with another method) is a 404; `allow` says which method.
       return renderError(c.req.path, new GatewayError(404, 'invalid_request_error', 'not_found', `Unknown route: ${c.req.method} ${c.req.path}; use ${allowed}.`), { allow: allowed });

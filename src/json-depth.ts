@@ -3,6 +3,14 @@
  * message costs a native search, not a loop per character) and counts brackets. Used to refuse a body nested
  * too deep before JSON.parse or JSON.stringify (both recursive on some runtimes) can overflow the stack.
  */
+
+/**
+ * How deep JSON carried inside a string (a tool call's `arguments`, a Responses `encrypted_content`) may nest
+ * once parsed: as deep as a body may by default (MINI_LLM_MAX_JSON_DEPTH). Deeper, and serializing it again for
+ * the provider would overflow the stack.
+ */
+export const MAX_EMBEDDED_JSON_DEPTH = 128;
+
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const OPEN_OBJECT = 0x7b;

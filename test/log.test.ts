@@ -1,5 +1,7 @@
-/** The request log's buffered sink (Node and Bun): lines written together, in order, promptly, and on exit. */
+/** The request log: its buffered sink (Node and Bun: lines written together, in order, promptly, and on exit), and what a line says. */
 import { describe, expect, it } from 'vitest';
+import { createApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
 import { bufferedSink, createLogger } from '../src/log.js';
 
 function harness(maxBytes?: number) {
@@ -54,5 +56,29 @@ describe('bufferedSink', () => {
     const lines = writes.join('').trimEnd().split('\n').map((l) => JSON.parse(l));
     expect(lines.map((l) => l.request_id)).toEqual(['r1', 'r2']);
     expect(Date.parse(lines[0].time)).not.toBeNaN();
+  });
+});
+
+describe('unknown routes (issue 20, extra)', () => {
+  const logged = async (method: string, path: string) => {
+    const lines: string[] = [];
+    const app = createApp(loadConfig({ MINI_LLM_LOG: 'info' }), { logSink: (l) => lines.push(l) });
+    const res = await app.request(path, { method });
+    expect(res.status).toBe(404);
+    expect(lines).toHaveLength(1);
+    return JSON.parse(lines[0]);
+  };
+
+  it.each([
+    { method: 'GET', path: '/nowhere', route: 'unknown' },
+    { method: 'POST', path: '/v2/chat/completions', route: 'unknown' },
+    { method: 'POST', path: '/health', route: 'unknown' },
+    { method: 'GET', path: '/v1/chat/completions', route: 'chat' },
+    { method: 'POST', path: '/v1/messages/batches', route: 'messages' },
+    { method: 'GET', path: '/v1/messages/count_tokens', route: 'messages.count_tokens' },
+    { method: 'PUT', path: '/v1/embeddings', route: 'embeddings' },
+    { method: 'POST', path: '/v1/responses/compact', route: 'responses' },
+  ])('$method $path is logged with error_code not_found and route $route', async ({ method, path, route }) => {
+    expect(await logged(method, path)).toMatchObject({ method, path, status: 404, route, error_code: 'not_found' });
   });
 });

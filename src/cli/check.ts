@@ -1,5 +1,6 @@
 /** `models --check`, the network part: ask each provider for its model list. */
 import type { Config, Provider } from '../config.js';
+import { pushAll } from '../lists.js';
 import { adapterFor } from '../providers/index.js';
 import { UPSTREAM_HEADERS } from '../upstream.js';
 import { checkAliases, providersToCheck, type AliasRow, type CheckResult, type ProviderListing } from './models.js';
@@ -55,7 +56,7 @@ export async function fetchListing(
       } catch {
         return { ok: false, reason: 'answer is not JSON' };
       }
-      ids.push(...adapter.modelIds(json));
+      pushAll(ids, adapter.modelIds(json));
       next = nextPage(url, json);
     }
   } catch (err) {

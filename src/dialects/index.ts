@@ -14,8 +14,11 @@ export const MODEL_ROUTES: ReadonlyArray<readonly [path: string, dialect: Dialec
   ['/v1/messages', messagesDialect],
 ];
 
-/** The dialect whose error shape a path's answers use: the route's own, else chat's (OpenAI's shape). */
-export function dialectAt(path: string): Dialect {
+/** The model route a path is at or under (`/v1/responses/x` is under `responses`), if any. */
+export function routeAt(path: string): Dialect | undefined {
   for (const [p, d] of MODEL_ROUTES) if (path === p || path.startsWith(`${p}/`)) return d;
-  return chatDialect;
+  return undefined;
 }
+
+/** The dialect whose error shape a path's answers use: the route's own, else chat's (OpenAI's shape). */
+export const dialectAt = (path: string): Dialect => routeAt(path) ?? chatDialect;

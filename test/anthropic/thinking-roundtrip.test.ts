@@ -106,6 +106,15 @@ describe('ThinkingCache', () => {
     expect(c.get('s', 'huge')).toBeUndefined();
   });
 
+  it('a replaced entry is counted once', () => {
+    const c = new ThinkingCache({ maxEntries: 10, maxBytes: 1e6 });
+    c.put('s', ['t1'], [SIGNED]);
+    c.put('s', ['t1'], [REDACTED]);
+    expect(c.size).toBe(1);
+    expect(c.bytes).toBe(JSON.stringify([REDACTED]).length * 2);
+    expect(c.get('s', 't1')).toEqual([REDACTED]);
+  });
+
   it('the scope holds a SHA-256 of the gateway key, never the key', () => {
     const scope = thinkingScope('anthropic', new Headers({ authorization: 'Bearer secret-key-1' }));
     expect(scope).toBe(`anthropic:${sha256Hex('secret-key-1')}`);
@@ -113,5 +122,46 @@ describe('ThinkingCache', () => {
     expect(thinkingScope('anthropic', new Headers({ 'x-api-key': 'secret-key-1' }))).toBe(scope);
     expect(thinkingScope('anthropic', new Headers())).toBe('anthropic:');
     expect(sha256Hex('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  });
+});
+
+describe('ThinkingCache: a fair share per scope (issue 20, item 9)', () => {
+  const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
+  const putEach = (c: ThinkingCache, scope: string, list: string[], blocks = [SIGNED]) => list.forEach((id) => c.put(scope, [id], blocks));
+
+  it("one scope's churn (5,000 turns) evicts only its own entries: another scope's survive", () => {
+    const c = new ThinkingCache(); // the defaults: 2,000 entries
+    putEach(c, 'b', ids('b', 50));
+    putEach(c, 'a', ids('a', 5000));
+    expect(ids('b', 50).every((id) => c.get('b', id) !== undefined)).toBe(true);
+    expect(c.size).toBe(2000);
+    expect(c.sizeOf('a')).toBe(1950);
+    expect(c.get('a', 'a4999')).toBeDefined(); // the churning scope keeps its newest
+    expect(c.get('a', 'a3049')).toBeUndefined();
+  });
+
+  it('the same by bytes: big blocks under one scope do not push out another scope', () => {
+    const big = [{ type: 'thinking', thinking: 'x'.repeat(1000), signature: 's' }];
+    const c = new ThinkingCache({ maxEntries: 10_000, maxBytes: 100_000 });
+    putEach(c, 'b', ids('b', 5));
+    putEach(c, 'a', ids('a', 500), big);
+    expect(c.bytes).toBeLessThanOrEqual(100_000);
+    expect(ids('b', 5).every((id) => c.get('b', id) !== undefined)).toBe(true);
+  });
+
+  it('a scope alone may use the whole cache; a newcomer takes from the largest scope up to its share, then from itself', () => {
+    const c = new ThinkingCache({ maxEntries: 100, maxBytes: 1e9 });
+    putEach(c, 'a', ids('a', 100));
+    expect(c.sizeOf('a')).toBe(100);
+    putEach(c, 'b', ids('b', 30));
+    expect([c.sizeOf('a'), c.sizeOf('b')]).toEqual([70, 30]);
+    putEach(c, 'b', ids('b2-', 40));
+    expect([c.sizeOf('a'), c.sizeOf('b')]).toEqual([50, 50]); // shares of 100 / 2
+    expect(c.get('b', 'b2-39')).toBeDefined();
+    expect(c.get('b', 'b0')).toBeUndefined(); // past its share, b evicted its own oldest
+    putEach(c, 'c', ids('c', 100));
+    expect(c.sizeOf('c')).toBe(33); // 100 / 3 each (the one left over stays with an older scope)
+    expect([c.sizeOf('a'), c.sizeOf('b')].sort()).toEqual([33, 34]);
+    expect(c.size).toBe(100);
   });
 });

@@ -1,6 +1,6 @@
 /** Responses request → chat request (src/dialects/responses/request.ts), table-driven. */
 import { describe, expect, it } from 'vitest';
-import { toChatRequest } from '../../src/dialects/responses/request.js';
+import { chatNameLookup, toChatRequest, type ToolOrigin } from '../../src/dialects/responses/request.js';
 import { decodeThinking, encodeThinking } from '../../src/dialects/responses/thinking.js';
 import { thrown } from '../helpers.js';
 
@@ -85,6 +85,30 @@ describe('toChatRequest', () => {
       ['p', { kind: 'custom', name: 'p' }],
       ['ns__q', { kind: 'custom', name: 'q', namespace: 'ns' }],
     ]);
+  });
+
+  describe('the tool-name lookup (built once; the first tool that answers to a name wins, as a walk over the tools would find)', () => {
+    const origins = new Map<string, ToolOrigin>([
+      ['f', { kind: 'function', name: 'f' }],
+      ['ns__f', { kind: 'function', name: 'f', namespace: 'ns' }],
+      ['ns__g', { kind: 'function', name: 'g', namespace: 'ns' }],
+      ['p', { kind: 'custom', name: 'p' }],
+      ['g', { kind: 'function', name: 'g' }],
+    ]);
+    const lookup = chatNameLookup(origins);
+    it.each<[name: unknown, kind: 'function' | 'custom', chatName: string | undefined]>([
+      ['f', 'function', 'f'], // the plain tool comes first
+      ['g', 'function', 'ns__g'], // the namespaced one comes first
+      ['ns__g', 'function', 'ns__g'], // by its chat name
+      ['p', 'custom', 'p'],
+      ['p', 'function', undefined], // kinds apart
+      ['f', 'custom', undefined],
+      ['nope', 'function', undefined],
+      [undefined, 'function', undefined],
+      [42, 'function', undefined],
+    ])('%s (%s) → %s', (name, kind, chatName) => {
+      expect(lookup(name, kind)).toBe(chatName);
+    });
   });
 
   const REFUSED: Array<[string, Record<string, unknown>, string, string]> = [

@@ -6,6 +6,7 @@
  * @see https://docs.claude.com/en/api/messages
  */
 import { invalidRequest } from '../../errors.js';
+import { pushAll } from '../../lists.js';
 import type { ChatBody } from '../../providers/types.js';
 import { chatToolName } from '../pivot.js';
 
@@ -30,7 +31,7 @@ export function messagesToChat(body: Json, upstreamModel: string, opts: ToChatOp
   const messages: Json[] = [];
   const system = systemText(body.system);
   if (system !== '') messages.push({ role: 'system', content: system });
-  body.messages.forEach((m, i) => messages.push(...convertMessage(m, i)));
+  body.messages.forEach((m, i) => pushAll(messages, convertMessage(m, i)));
 
   const out: ChatBody = { model: upstreamModel, messages };
   if (typeof body.max_tokens === 'number') out[opts.maxCompletionTokens ? 'max_completion_tokens' : 'max_tokens'] = body.max_tokens;
@@ -102,18 +103,17 @@ function userMessages(blocks: unknown[], i: number): Json[] {
     if (b.type === 'tool_result') {
       const { text, images } = toolResultContent(b.content);
       results.push({ role: 'tool', tool_call_id: str(b.tool_use_id), content: b.is_error === true ? `Error: ${text}` : text });
-      parts.push(...images); // a tool message carries text only: its images follow in the user message
+      pushAll(parts, images); // a tool message carries text only: its images follow in the user message
     } else {
       const part = contentPart(b, i);
       if (part) parts.push(part);
     }
   }
-  const out = [...results];
   if (parts.length > 0) {
     const allText = parts.every((p) => p.type === 'text');
-    out.push({ role: 'user', content: allText ? parts.map((p) => p.text).join('\n\n') : parts });
+    results.push({ role: 'user', content: allText ? parts.map((p) => p.text).join('\n\n') : parts });
   }
-  return out;
+  return results;
 }
 
 function toolResultContent(content: unknown): { text: string; images: Json[] } {

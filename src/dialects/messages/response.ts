@@ -2,6 +2,7 @@
  * OpenAI `chat.completion` → Anthropic `Message` (ENDPOINTS.md §3.2), plus the two mappings the stream shares:
  * finish reason → stop reason, and chat usage → Anthropic usage (pivot fields: `dialects/pivot.ts`).
  */
+import { pushAll } from '../../lists.js';
 
 type Json = Record<string, any>;
 
@@ -81,7 +82,7 @@ export function chatToMessage(chat: Json, model: string, names?: ReadonlyMap<str
   const choice = (Array.isArray(chat.choices) ? chat.choices[0] : undefined) ?? {};
   const message = (choice.message ?? {}) as Json;
   const content: Json[] = [];
-  if (Array.isArray(message.thinking_blocks) && message.thinking_blocks.length > 0) content.push(...message.thinking_blocks);
+  if (Array.isArray(message.thinking_blocks) && message.thinking_blocks.length > 0) pushAll(content, message.thinking_blocks);
   else {
     const reasoning = message.reasoning_content ?? message.reasoning;
     if (typeof reasoning === 'string' && reasoning !== '') content.push({ type: 'thinking', thinking: reasoning, signature: '' });

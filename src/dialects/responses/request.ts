@@ -5,6 +5,7 @@
  * @see https://platform.openai.com/docs/api-reference/responses/create
  */
 import { invalidRequest } from '../../errors.js';
+import { pushAll } from '../../lists.js';
 import type { ChatBody } from '../../providers/types.js';
 import { chatToolName } from '../pivot.js';
 import { decodeThinking } from './thinking.js';
@@ -102,17 +103,29 @@ export function convertTools(tools: unknown, origins: Map<string, ToolOrigin>): 
   return out;
 }
 
-/** The chat name for a tool the client names in `tool_choice` (a plain or a namespaced one). */
-function chatNameOf(name: unknown, kind: 'function' | 'custom', origins: ToolOrigins): string | undefined {
-  for (const [chatName, o] of origins) if (o.kind === kind && (o.name === name || chatName === name)) return chatName;
-  return undefined;
+/** The chat name of a tool the client names (its own name, or its chat name), of a kind; undefined when none is. */
+export type ChatNameOf = (name: unknown, kind: 'function' | 'custom') => string | undefined;
+
+/**
+ * The tool-name lookup, built once in one pass over the tools: `tool_choice`, every `allowed_tools` entry and every
+ * call in the history ask it, so a walk over the tools per question would be quadratic (20k tools and 20k calls:
+ * seconds during which the gateway serves no one). The first tool that answers to a name wins, as a walk would find.
+ */
+export function chatNameLookup(origins: ToolOrigins): ChatNameOf {
+  const byKind = { function: new Map<string, string>(), custom: new Map<string, string>() };
+  for (const [chatName, o] of origins) {
+    const names = byKind[o.kind];
+    if (!names.has(o.name)) names.set(o.name, chatName);
+    if (!names.has(chatName)) names.set(chatName, chatName);
+  }
+  return (name, kind) => (typeof name === 'string' ? byKind[kind].get(name) : undefined);
 }
 
-export function convertToolChoice(choice: unknown, origins: ToolOrigins): unknown {
+export function convertToolChoice(choice: unknown, chatNameOf: ChatNameOf): unknown {
   if (choice == null) return undefined;
   if (choice === 'auto' || choice === 'none' || choice === 'required') return choice;
   if (isObject(choice) && (choice.type === 'function' || choice.type === 'custom')) {
-    const name = chatNameOf(choice.name, choice.type, origins);
+    const name = chatNameOf(choice.name, choice.type);
     if (!name) throw invalidRequest('invalid_tool_choice', `tool_choice names ${choice.type} tool "${String(choice.name)}", which is not in "tools".`, 'tool_choice');
     return { type: 'function', function: { name } };
   }
@@ -124,9 +137,9 @@ export function convertToolChoice(choice: unknown, origins: ToolOrigins): unknow
 }
 
 /** `allowed_tools`: only the listed tools are offered. */
-function allowedOnly(tools: Json[], choice: unknown, origins: ToolOrigins): Json[] {
+function allowedOnly(tools: Json[], choice: unknown, chatNameOf: ChatNameOf): Json[] {
   if (!isObject(choice) || choice.type !== 'allowed_tools' || !Array.isArray(choice.tools)) return tools;
-  const names = new Set(choice.tools.map((t: Json) => chatNameOf(t?.name, t?.type === 'custom' ? 'custom' : 'function', origins)));
+  const names = new Set(choice.tools.map((t: Json) => chatNameOf(t?.name, t?.type === 'custom' ? 'custom' : 'function')));
   return tools.filter((t) => names.has(t.function.name));
 }
 
@@ -185,10 +198,10 @@ function toolOutput(output: unknown): { text: string; media: Json[] } {
   };
 }
 
-function convertInput(input: unknown, instructions: unknown, origins: ToolOrigins, provider?: string): Json[] {
+function convertInput(input: unknown, instructions: unknown, origins: ToolOrigins, chatNameOf: ChatNameOf, provider?: string): Json[] {
   const messages: Json[] = [];
   if (typeof instructions === 'string' && instructions !== '') messages.push({ role: 'system', content: instructions });
-  else if (Array.isArray(instructions)) messages.push(...convertInput(instructions, undefined, origins, provider));
+  else if (Array.isArray(instructions)) pushAll(messages, convertInput(instructions, undefined, origins, chatNameOf, provider));
   if (input == null) return messages;
   if (typeof input === 'string') {
     messages.push({ role: 'user', content: input });
@@ -204,7 +217,8 @@ function convertInput(input: unknown, instructions: unknown, origins: ToolOrigin
   /** Signed thinking blocks from a reasoning item (thinking.ts), for the assistant message that follows it. */
   let thinking: Json[] = [];
   const withThinking = (m: Json): Json => {
-    if (thinking.length > 0) m.thinking_blocks = [...(m.thinking_blocks ?? []), ...thinking];
+    // Appended in place: calls that join one assistant message must not copy its blocks again each time.
+    if (thinking.length > 0) pushAll((m.thinking_blocks ??= []), thinking);
     thinking = [];
     return m;
   };
@@ -233,7 +247,7 @@ function convertInput(input: unknown, instructions: unknown, origins: ToolOrigin
         if (typeof item.call_id !== 'string' || typeof item.name !== 'string') throw invalidRequest('invalid_input', `A ${type} item needs "call_id" and "name" strings.`, 'input');
         const kind = type === 'function_call' ? 'function' : 'custom';
         const name = chatToolName(typeof item.namespace === 'string' ? namespacedName(item.namespace, String(item.name)) : String(item.name));
-        const chatName = origins.has(name) ? name : (chatNameOf(item.name, kind, origins) ?? name);
+        const chatName = origins.has(name) ? name : (chatNameOf(item.name, kind) ?? name);
         const args = kind === 'function' ? (typeof item.arguments === 'string' ? item.arguments : JSON.stringify(item.arguments ?? {})) : JSON.stringify({ input: String(item.input ?? '') });
         const m = assistantForCalls();
         (m.tool_calls ??= []).push({ id: String(item.call_id), type: 'function', function: { name: chatName, arguments: args } });
@@ -244,13 +258,13 @@ function convertInput(input: unknown, instructions: unknown, origins: ToolOrigin
         if (typeof item.call_id !== 'string') throw invalidRequest('invalid_input', `A ${type} item needs a "call_id" string.`, 'input');
         const { text, media } = toolOutput(item.output);
         messages.push({ role: 'tool', tool_call_id: String(item.call_id), content: text });
-        pendingMedia.push(...media);
+        pushAll(pendingMedia, media);
         break;
       }
       case 'reasoning':
         // The gateway's own encrypted_content carries signed thinking blocks, for the provider that signed them;
         // anything else (OpenAI's state, another provider's blocks after a model switch) drops.
-        thinking.push(...(decodeThinking(item.encrypted_content, provider) ?? []));
+        pushAll(thinking, decodeThinking(item.encrypted_content, provider) ?? []);
         break;
       case 'item_reference':
         throw invalidRequest('previous_response_not_found', `Item with id '${String(item.id)}' not found. ${STATELESS}`, 'input');
@@ -296,18 +310,19 @@ export function toChatRequest(body: Json, provider?: string): ChatRequest {
     named.add(t.function.name);
     tools.push(t);
   }
-  const chat: ChatBody = { model: body.model, messages: convertInput(body.input, body.instructions, origins, provider) };
+  const chatNameOf = chatNameLookup(origins);
+  const chat: ChatBody = { model: body.model, messages: convertInput(body.input, body.instructions, origins, chatNameOf, provider) };
   if ((chat.messages as Json[]).length === 0) {
     throw invalidRequest('invalid_input', 'The request has nothing for the model: send "input" (a string or items) or "instructions".', 'input');
   }
   if (tools.length > 0) {
-    const choice = convertToolChoice(body.tool_choice, origins);
-    tools = allowedOnly(tools, body.tool_choice, origins);
+    const choice = convertToolChoice(body.tool_choice, chatNameOf);
+    tools = allowedOnly(tools, body.tool_choice, chatNameOf);
     chat.tools = tools;
     if (choice !== undefined) chat.tool_choice = choice;
     if (typeof body.parallel_tool_calls === 'boolean') chat.parallel_tool_calls = body.parallel_tool_calls;
   } else if (body.tool_choice != null && body.tool_choice !== 'auto' && body.tool_choice !== 'none') {
-    convertToolChoice(body.tool_choice, origins); // a forced hosted tool is refused even when nothing else is left
+    convertToolChoice(body.tool_choice, chatNameOf); // a forced hosted tool is refused even when nothing else is left
   }
   if (typeof body.max_output_tokens === 'number') chat.max_completion_tokens = body.max_output_tokens;
   if (typeof body.temperature === 'number') chat.temperature = body.temperature;

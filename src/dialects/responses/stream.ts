@@ -177,7 +177,8 @@ export function createResponsesStreamTranslator(ctx: StreamContext): ResponsesSt
   /** Signed thinking blocks belong to the reasoning item they finish (a new one when none is open). */
   const thinkingBlocks = (blocks: Json[]): string => {
     const out = current?.kind === 'reasoning' ? '' : open('reasoning');
-    (current as OpenReasoning).blocks.push(...blocks.filter((b) => typeof b === 'object' && b !== null));
+    const kept = (current as OpenReasoning).blocks;
+    for (const b of blocks) if (typeof b === 'object' && b !== null) kept.push(b);
     return out;
   };
 

@@ -5,6 +5,7 @@
  * message that follows the item. The blocks are signed by their provider, so a changed one is refused there,
  * not here. Another provider's `encrypted_content` (OpenAI's) does not carry the prefix and is dropped.
  */
+import { jsonDepthExceeds, MAX_EMBEDDED_JSON_DEPTH } from '../../json-depth.js';
 
 type Json = Record<string, unknown>;
 
@@ -37,7 +38,9 @@ export const encodeThinking = (blocks: readonly Json[], provider?: string): stri
 export function decodeThinking(encrypted: unknown, provider?: string): Json[] | undefined {
   if (typeof encrypted !== 'string' || !encrypted.startsWith(PREFIX)) return undefined;
   try {
-    const decoded = JSON.parse(fromBase64(encrypted.slice(PREFIX.length)));
+    const text = fromBase64(encrypted.slice(PREFIX.length));
+    if (jsonDepthExceeds(text, MAX_EMBEDDED_JSON_DEPTH)) return undefined; // never the gateway's, and too deep to send on
+    const decoded = JSON.parse(text);
     const named = typeof decoded === 'object' && decoded !== null && !Array.isArray(decoded);
     if (named && provider !== undefined && decoded.provider !== provider) return undefined;
     const blocks = named ? decoded.blocks : decoded;

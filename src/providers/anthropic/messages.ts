@@ -5,6 +5,8 @@
  * cache by `tool_call_id` when the client dropped them).
  */
 import { invalidRequest } from '../../errors.js';
+import { jsonDepthExceeds, MAX_EMBEDDED_JSON_DEPTH } from '../../json-depth.js';
+import { pushAll } from '../../lists.js';
 import { cacheControlOf, marked } from './cache-control.js';
 import { clientThinkingBlocks } from './thinking-blocks.js';
 
@@ -41,7 +43,7 @@ export function convertMessages(input: unknown[], opts: MessageOptions = {}): Co
       case 'developer': {
         const blocks = systemBlocks(content, where);
         if (cc && blocks.length > 0) blocks[blocks.length - 1] = marked(blocks[blocks.length - 1], cc);
-        system.push(...blocks);
+        pushAll(system, blocks);
         return; // does not close an open tool turn
       }
       case 'tool': {
@@ -60,7 +62,7 @@ export function convertMessages(input: unknown[], opts: MessageOptions = {}): Co
         const blocks = typeof content === 'string' && (cc || openToolTurn) ? textBlocks(content) : typeof content === 'string' ? undefined : userBlocks(content, where);
         if (cc && blocks && blocks.length > 0) blocks[blocks.length - 1] = marked(blocks[blocks.length - 1], cc);
         if (openToolTurn) {
-          openToolTurn.push(...(blocks ?? []));
+          pushAll(openToolTurn, blocks ?? []);
           openToolTurn = undefined;
         } else messages.push({ role: 'user', content: blocks ?? content });
         return;
@@ -158,13 +160,13 @@ function assistantContent(msg: Json, where: string, opts: MessageOptions): strin
   }
   if (typeof content === 'string' && !hasCalls && thinking.length === 0) return content;
   const blocks: Block[] = [...thinking];
-  if (typeof content === 'string') blocks.push(...textBlocks(content));
+  if (typeof content === 'string') pushAll(blocks, textBlocks(content));
   else if (Array.isArray(content)) {
     content.forEach((p, j) => {
       if (!isObject(p)) throw invalidRequest('invalid_messages', `${where}.content[${j}] must be an object.`, `${where}.content[${j}]`);
       const cc = cacheControlOf(p.cache_control, `${where}.content[${j}]`);
-      if (p.type === 'text' && typeof p.text === 'string') blocks.push(...textBlocks(p.text).map((b) => marked(b, cc)));
-      else if (p.type === 'refusal' && typeof p.refusal === 'string') blocks.push(...textBlocks(p.refusal));
+      if (p.type === 'text' && typeof p.text === 'string') pushAll(blocks, textBlocks(p.text).map((b) => marked(b, cc)));
+      else if (p.type === 'refusal' && typeof p.refusal === 'string') pushAll(blocks, textBlocks(p.refusal));
     });
   }
   if (hasCalls) (calls as unknown[]).forEach((call, j) => blocks.push(toolUse(call, `${where}.tool_calls[${j}]`)));
@@ -177,6 +179,9 @@ function toolUse(call: unknown, where: string): Block {
     throw invalidRequest('invalid_messages', `${where} must be {"id","type":"function","function":{"name","arguments"}}.`, where);
   }
   const args = typeof fn.arguments === 'string' && fn.arguments !== '' ? fn.arguments : '{}';
+  if (jsonDepthExceeds(args, MAX_EMBEDDED_JSON_DEPTH)) {
+    throw invalidRequest('invalid_tool_arguments', `${where}.function.arguments nests deeper than ${MAX_EMBEDDED_JSON_DEPTH} levels.`, `${where}.function.arguments`);
+  }
   let input: unknown;
   try {
     input = JSON.parse(args);

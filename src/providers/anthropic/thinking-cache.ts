@@ -3,8 +3,11 @@
  * `@ai-sdk/openai-compatible`) can still continue a tool conversation with thinking on (ANTHROPIC-FIDELITY.md
  * §3.3, §3.4). Keyed by `tool_call_id` within a scope: the caller's gateway key (hashed; the key itself is never
  * stored) and the provider, so one tenant's reasoning never enters another's request. Bounded by entries and
- * bytes, least recently used out first. In memory, per process (per isolate on Workers): best effort; a miss
- * means the request is sent with thinking off, never that it fails.
+ * bytes, least recently used out first, and shared fairly: when the cache is full, the entry that goes is the
+ * oldest of the scope adding one if that scope holds more than its share (the limits divided by the scopes
+ * that hold entries), else the oldest of the scope that holds the most. So one key's churn evicts its own
+ * entries, never another's that stays within its share. In memory, per process (per isolate on Workers): best
+ * effort; a miss means the request is sent with thinking off, never that it fails.
  */
 import { presentedKey } from '../../auth.js';
 
@@ -22,18 +25,31 @@ interface Entry {
   bytes: number;
 }
 
+/** One scope's entries, least recently used first, and what they hold. */
+interface Scope {
+  entries: Map<string, Entry>;
+  bytes: number;
+}
+
 export class ThinkingCache {
-  private readonly entries = new Map<string, Entry>();
+  /** Only scopes that hold entries (an emptied one is dropped, so it no longer counts in the shares). */
+  private readonly scopes = new Map<string, Scope>();
+  private count = 0;
   private total = 0;
 
   constructor(readonly limits: ThinkingCacheLimits = DEFAULT_THINKING_CACHE_LIMITS) {}
 
   get size(): number {
-    return this.entries.size;
+    return this.count;
   }
 
   get bytes(): number {
     return this.total;
+  }
+
+  /** Entries held by one scope. */
+  sizeOf(scope: string): number {
+    return this.scopes.get(scope)?.entries.size ?? 0;
   }
 
   /** Remember one turn's blocks under each of its tool call ids. */
@@ -43,37 +59,64 @@ export class ThinkingCache {
     if (bytes > this.limits.maxBytes) return;
     for (const id of toolCallIds) {
       if (id === '') continue;
-      const key = `${scope}\u0000${id}`;
-      this.remove(key);
-      this.entries.set(key, { blocks: [...blocks], bytes });
+      const existing = this.scopes.get(scope);
+      if (existing) this.remove(scope, existing, id); // a replaced entry is counted once
+      const s = this.scopeFor(scope);
+      s.entries.set(id, { blocks: [...blocks], bytes });
+      s.bytes += bytes;
+      this.count++;
       this.total += bytes;
-    }
-    while (this.entries.size > this.limits.maxEntries || this.total > this.limits.maxBytes) {
-      const oldest = this.entries.keys().next().value as string;
-      this.remove(oldest);
+      this.evict(scope);
     }
   }
 
   /** The blocks of the turn that made this tool call, in this scope. */
   get(scope: string, toolCallId: string): ThinkingBlock[] | undefined {
-    const key = `${scope}\u0000${toolCallId}`;
-    const entry = this.entries.get(key);
-    if (!entry) return undefined;
-    this.entries.delete(key); // most recently used last
-    this.entries.set(key, entry);
+    const s = this.scopes.get(scope);
+    const entry = s?.entries.get(toolCallId);
+    if (!s || !entry) return undefined;
+    s.entries.delete(toolCallId); // most recently used last
+    s.entries.set(toolCallId, entry);
     return [...entry.blocks];
   }
 
   clear(): void {
-    this.entries.clear();
+    this.scopes.clear();
+    this.count = 0;
     this.total = 0;
   }
 
-  private remove(key: string): void {
-    const entry = this.entries.get(key);
+  private scopeFor(scope: string): Scope {
+    let s = this.scopes.get(scope);
+    if (!s) this.scopes.set(scope, (s = { entries: new Map(), bytes: 0 }));
+    return s;
+  }
+
+  /** Back within the limits after `adder` added an entry: from `adder` while it holds more than its share, else from the largest scope. */
+  private evict(adder: string): void {
+    for (;;) {
+      const overEntries = this.count > this.limits.maxEntries;
+      if (!overEntries && this.total <= this.limits.maxBytes) return;
+      const held = overEntries ? (s: Scope) => s.entries.size : (s: Scope) => s.bytes;
+      const share = (overEntries ? this.limits.maxEntries : this.limits.maxBytes) / this.scopes.size;
+      let victim = adder;
+      let from = this.scopes.get(adder);
+      if (!from || held(from) <= share) {
+        // The total is over the limit, so some scope holds more than its share: the one that holds the most.
+        for (const [name, s] of this.scopes) if (!from || held(s) > held(from)) (victim = name), (from = s);
+      }
+      this.remove(victim, from!, from!.entries.keys().next().value as string);
+    }
+  }
+
+  private remove(name: string, s: Scope, id: string): void {
+    const entry = s.entries.get(id);
     if (!entry) return;
-    this.entries.delete(key);
+    s.entries.delete(id);
+    s.bytes -= entry.bytes;
+    this.count--;
     this.total -= entry.bytes;
+    if (s.entries.size === 0) this.scopes.delete(name);
   }
 }
 
