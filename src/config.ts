@@ -2,7 +2,7 @@
  * Configuration: one env record (process.env, or a Worker's bindings) read once into an immutable object
  * (CONTRACT §2). Invalid configuration throws a ConfigError naming the variable; it never surfaces later.
  */
-import { BUILTIN_PROVIDERS, DEFAULT_ALIASES, type AuthStyle, type ProviderKind, type ProviderSpec } from './providers/table.js';
+import { BUILTIN_PROVIDERS, DEFAULT_ALIASES, REASONING_CARRIERS, type AuthStyle, type ProviderKind, type ProviderSpec, type ReasoningCarrier } from './providers/table.js';
 
 export type EnvRecord = Readonly<Record<string, unknown>>;
 export type LogLevel = 'silent' | 'info' | 'debug';
@@ -22,6 +22,11 @@ export interface Provider {
   readonly countTokensUrl: string;
   /** The provider speaks the OpenAI Responses API natively: `/v1/responses` passes through to it. */
   readonly responses: boolean;
+  /**
+   * Where it reads reasoning state back on earlier assistant messages (OpenAI-compatible kind; the Anthropic kind
+   * carries its own signed blocks and ignores it).
+   */
+  readonly reasoning: ReasoningCarrier;
   readonly auth: AuthStyle;
   readonly apiKey: string | undefined;
   /** Configured: its key is set (or it needs none). */
@@ -177,6 +182,7 @@ function makeProvider(
     embeddingsUrl: `${baseUrl}/embeddings`,
     countTokensUrl: `${baseUrl}/v1/messages/count_tokens`,
     responses: !anthropic && spec.responses === true,
+    reasoning: spec.reasoning ?? (anthropic ? 'none' : 'reasoning'),
     auth: spec.auth,
     apiKey,
     enabled,
@@ -203,7 +209,7 @@ function customProvider(env: EnvRecord): Provider {
   const key = keyVar(env, 'CUSTOM_PROVIDER_KEY');
   const base = url ? customBaseUrl(parseUrl('CUSTOM_PROVIDER_URL', url)) : 'http://127.0.0.1/v1';
   return makeProvider(
-    { id: 'custom', kind: 'openai-compatible', baseUrl: base, auth: 'bearer' },
+    { id: 'custom', kind: 'openai-compatible', baseUrl: base, auth: 'bearer', reasoning: 'reasoning' },
     key,
     url !== undefined && key !== undefined,
     'CUSTOM_PROVIDER_URL and CUSTOM_PROVIDER_KEY',
@@ -213,7 +219,10 @@ function customProvider(env: EnvRecord): Provider {
 const KINDS: readonly ProviderKind[] = ['openai-compatible', 'anthropic'];
 const AUTHS: readonly AuthStyle[] = ['bearer', 'x-api-key', 'none'];
 
-/** `MINI_LLM_PROVIDERS`: `{"id": {"baseUrl", "apiKeyEnv"?, "kind"?, "auth"?}}` adds or overrides providers. */
+/**
+ * `MINI_LLM_PROVIDERS`: `{"id": {"baseUrl", "apiKeyEnv"?, "kind"?, "auth"?, "responses"?, "reasoning"?}}` adds or
+ * overrides providers.
+ */
 function extraProviders(env: EnvRecord, known: Map<string, Provider>): void {
   const V = 'MINI_LLM_PROVIDERS';
   const entries = parseJsonObject(env, V);
@@ -245,7 +254,19 @@ function extraProviders(env: EnvRecord, known: Map<string, Provider>): void {
       throw new ConfigError(V, `provider ${id}: responses must be true or false`);
     }
     const responses = (field('responses') as boolean | undefined) ?? previous?.responses ?? false;
-    const spec: ProviderSpec = { id, kind, baseUrl, auth: keyless ? 'none' : auth, quirks: previous?.quirks, responses };
+    const reasoning = field('reasoning');
+    if (reasoning !== undefined && !REASONING_CARRIERS.includes(reasoning as ReasoningCarrier)) {
+      throw new ConfigError(V, `provider ${id}: reasoning must be one of ${REASONING_CARRIERS.join(', ')}, got ${JSON.stringify(reasoning)}`);
+    }
+    const spec: ProviderSpec = {
+      id,
+      kind,
+      baseUrl,
+      auth: keyless ? 'none' : auth,
+      quirks: previous?.quirks,
+      responses,
+      reasoning: (reasoning as ReasoningCarrier | undefined) ?? (previous?.kind === kind ? previous.reasoning : undefined),
+    };
     known.set(id, makeProvider(spec, key, keyless || key !== undefined || auth === 'none', keyName));
   }
 }
