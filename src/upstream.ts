@@ -340,7 +340,10 @@ interface ParsedError {
 
 const s = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined);
 
-/** Understands OpenAI's and Anthropic's `{error:{...}}`, FastAPI's `{detail}`, `{message}`, and plain text. */
+/**
+ * Understands OpenAI's and Anthropic's `{error:{...}}`, Google's `[{error:{...}}]` (its OpenAI-compatible endpoint),
+ * FastAPI's `{detail}`, `{message}`, and plain text.
+ */
 export function parseErrorBody(text: string): ParsedError {
   let json: unknown;
   try {
@@ -349,6 +352,7 @@ export function parseErrorBody(text: string): ParsedError {
     const trimmed = text.trim().slice(0, 500);
     return trimmed ? { message: trimmed } : {};
   }
+  if (Array.isArray(json)) json = json[0];
   if (typeof json !== 'object' || json === null) return {};
   const o = json as Record<string, unknown>;
   const e = o.error;
