@@ -2,7 +2,7 @@
  * Configuration: one env record (process.env, or a Worker's bindings) read once into an immutable object
  * (CONTRACT §2). Invalid configuration throws a ConfigError naming the variable; it never surfaces later.
  */
-import { BUILTIN_PROVIDERS, DEFAULT_ALIASES, type AuthStyle, type ProviderKind, type ProviderSpec } from './providers/table.js';
+import { BUILTIN_PROVIDERS, DEFAULT_ALIASES, REASONING_CARRIERS, type AuthStyle, type ProviderKind, type ProviderSpec, type ReasoningCarrier } from './providers/table.js';
 
 export type EnvRecord = Readonly<Record<string, unknown>>;
 export type LogLevel = 'silent' | 'info' | 'debug';
@@ -27,6 +27,11 @@ export interface Provider {
    * through to chat; needs `responses` (MINI_LLM_PROVIDERS `"chatViaResponses": true`).
    */
   readonly chatViaResponses?: boolean;
+  /**
+   * Where it reads reasoning state back on earlier assistant messages (OpenAI-compatible kind; the Anthropic kind
+   * carries its own signed blocks and ignores it).
+   */
+  readonly reasoning: ReasoningCarrier;
   readonly auth: AuthStyle;
   readonly apiKey: string | undefined;
   /** Configured: its key is set (or it needs none). */
@@ -183,6 +188,7 @@ function makeProvider(
     countTokensUrl: `${baseUrl}/v1/messages/count_tokens`,
     responses: !anthropic && spec.responses === true,
     chatViaResponses: !anthropic && spec.responses === true && spec.chatViaResponses === true,
+    reasoning: spec.reasoning ?? (anthropic ? 'none' : 'reasoning'),
     auth: spec.auth,
     apiKey,
     enabled,
@@ -209,7 +215,7 @@ function customProvider(env: EnvRecord): Provider {
   const key = keyVar(env, 'CUSTOM_PROVIDER_KEY');
   const base = url ? customBaseUrl(parseUrl('CUSTOM_PROVIDER_URL', url)) : 'http://127.0.0.1/v1';
   return makeProvider(
-    { id: 'custom', kind: 'openai-compatible', baseUrl: base, auth: 'bearer' },
+    { id: 'custom', kind: 'openai-compatible', baseUrl: base, auth: 'bearer', reasoning: 'reasoning' },
     key,
     url !== undefined && key !== undefined,
     'CUSTOM_PROVIDER_URL and CUSTOM_PROVIDER_KEY',
@@ -219,7 +225,10 @@ function customProvider(env: EnvRecord): Provider {
 const KINDS: readonly ProviderKind[] = ['openai-compatible', 'anthropic'];
 const AUTHS: readonly AuthStyle[] = ['bearer', 'x-api-key', 'none'];
 
-/** `MINI_LLM_PROVIDERS`: `{"id": {"baseUrl", "apiKeyEnv"?, "kind"?, "auth"?}}` adds or overrides providers. */
+/**
+ * `MINI_LLM_PROVIDERS`: `{"id": {"baseUrl", "apiKeyEnv"?, "kind"?, "auth"?, "responses"?, "reasoning"?}}` adds or
+ * overrides providers.
+ */
 function extraProviders(env: EnvRecord, known: Map<string, Provider>): void {
   const V = 'MINI_LLM_PROVIDERS';
   const entries = parseJsonObject(env, V);
@@ -258,7 +267,20 @@ function extraProviders(env: EnvRecord, known: Map<string, Provider>): void {
     if (chatViaResponses && (!responses || kind !== 'openai-compatible')) {
       throw new ConfigError(V, `provider ${id}: chatViaResponses needs a provider that speaks the Responses API ("responses": true)`);
     }
-    const spec: ProviderSpec = { id, kind, baseUrl, auth: keyless ? 'none' : auth, quirks: previous?.quirks, responses, chatViaResponses };
+    const reasoning = field('reasoning');
+    if (reasoning !== undefined && !REASONING_CARRIERS.includes(reasoning as ReasoningCarrier)) {
+      throw new ConfigError(V, `provider ${id}: reasoning must be one of ${REASONING_CARRIERS.join(', ')}, got ${JSON.stringify(reasoning)}`);
+    }
+    const spec: ProviderSpec = {
+      id,
+      kind,
+      baseUrl,
+      auth: keyless ? 'none' : auth,
+      quirks: previous?.quirks,
+      responses,
+      chatViaResponses,
+      reasoning: (reasoning as ReasoningCarrier | undefined) ?? (previous?.kind === kind ? previous.reasoning : undefined),
+    };
     known.set(id, makeProvider(spec, key, keyless || key !== undefined || auth === 'none', keyName));
   }
 }

@@ -346,8 +346,9 @@ interface ParsedError {
 const s = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined);
 
 /**
- * Understands OpenAI's and Anthropic's `{error:{...}}`, FastAPI's `{detail}`, `{message}`, and plain text (its
- * first 500 characters, cut after `secrets` are redacted from the whole, so that no cut leaves a piece of a key).
+ * Understands OpenAI's and Anthropic's `{error:{...}}`, Google's `[{error:{...}}]` (its OpenAI-compatible endpoint),
+ * FastAPI's `{detail}`, `{message}`, and plain text (its first 500 characters, cut after `secrets` are redacted
+ * from the whole, so that no cut leaves a piece of a key).
  */
 export function parseErrorBody(text: string, secrets: readonly string[] = []): ParsedError {
   let json: unknown;
@@ -357,6 +358,7 @@ export function parseErrorBody(text: string, secrets: readonly string[] = []): P
     const trimmed = redact(text.trim(), secrets).slice(0, 500);
     return trimmed ? { message: trimmed } : {};
   }
+  if (Array.isArray(json)) json = json[0];
   if (typeof json !== 'object' || json === null) return {};
   const o = json as Record<string, unknown>;
   const e = o.error;

@@ -13,6 +13,11 @@ describe('preset table', () => {
     ['openrouter', 'OPENROUTER_API_KEY', 'https://openrouter.ai/api/v1'],
     ['mistral', 'MISTRAL_API_KEY', 'https://api.mistral.ai/v1'],
     ['xai', 'XAI_API_KEY', 'https://api.x.ai/v1'],
+    ['deepseek', 'DEEPSEEK_API_KEY', 'https://api.deepseek.com'],
+    ['moonshot', 'MOONSHOT_API_KEY', 'https://api.moonshot.ai/v1'],
+    ['zai', 'ZAI_API_KEY', 'https://api.z.ai/api/paas/v4'],
+    ['minimax', 'MINIMAX_API_KEY', 'https://api.minimax.io/v1'],
+    ['cerebras', 'CEREBRAS_API_KEY', 'https://api.cerebras.ai/v1'],
   ])('%s is enabled by %s and defaults to %s', (id, keyVar, base) => {
     expect(loadConfig({}).providers.get(id)).toMatchObject({ enabled: false, baseUrl: base, chatUrl: `${base}/chat/completions`, enableHint: keyVar });
     expect(loadConfig({ [keyVar]: 'k-test-key' }).providers.get(id)).toMatchObject({ enabled: true, apiKey: 'k-test-key', auth: 'bearer' });
@@ -52,6 +57,33 @@ describe('preset table', () => {
   it('MINI_LLM_PROVIDERS overrides a built-in row', () => {
     const c = loadConfig({ MINI_LLM_PROVIDERS: '{"openai":{"baseUrl":"http://127.0.0.1:7000/v1"}}', OPENAI_API_KEY: 'k-test-key' });
     expect(c.providers.get('openai')).toMatchObject({ enabled: true, baseUrl: 'http://127.0.0.1:7000/v1', apiKey: 'k-test-key' });
+  });
+
+  it('each preset carries its reasoning carrier; custom and added providers read `reasoning` (vLLM)', () => {
+    const c = loadConfig({ CUSTOM_PROVIDER_URL: 'http://127.0.0.1:9', CUSTOM_PROVIDER_KEY: 'k-test-key', MINI_LLM_PROVIDERS: '{"vllm":{"baseUrl":"http://127.0.0.1:8000/v1"}}' });
+    const carriers = Object.fromEntries([...c.providers].map(([id, p]) => [id, p.reasoning]));
+    expect(carriers).toEqual({
+      openai: 'none', anthropic: 'none', nebius: 'reasoning_content', deepinfra: 'reasoning_content', groq: 'none', together: 'reasoning',
+      fireworks: 'reasoning_content', openrouter: 'reasoning_details', mistral: 'none', xai: 'none', deepseek: 'reasoning_content',
+      moonshot: 'reasoning_content', zai: 'reasoning_content', minimax: 'reasoning_details', cerebras: 'none', ollama: 'reasoning',
+      custom: 'reasoning', vllm: 'reasoning',
+    });
+  });
+
+  it('MINI_LLM_PROVIDERS sets the carrier per provider; an override without it keeps the preset one', () => {
+    const c = loadConfig({
+      MINI_LLM_PROVIDERS: JSON.stringify({ vllm: { baseUrl: 'http://127.0.0.1:8000/v1', reasoning: 'reasoning_content' }, groq: { reasoning: 'reasoning' }, deepseek: { baseUrl: 'http://127.0.0.1:8001' }, kimi: { baseUrl: 'http://127.0.0.1:8002/v1', reasoning: 'none' } }),
+    });
+    expect(c.providers.get('vllm')!.reasoning).toBe('reasoning_content');
+    expect(c.providers.get('groq')!.reasoning).toBe('reasoning');
+    expect(c.providers.get('deepseek')).toMatchObject({ reasoning: 'reasoning_content', baseUrl: 'http://127.0.0.1:8001' });
+    expect(c.providers.get('kimi')!.reasoning).toBe('none');
+  });
+
+  it.each([['"thinking"'], ['true'], ['null'], ['["none"]']])('refuses reasoning: %s, naming the variable and the provider', (value) => {
+    expect(() => loadConfig({ MINI_LLM_PROVIDERS: `{"myvllm":{"baseUrl":"http://127.0.0.1:1/v1","reasoning":${value}}}` })).toThrowError(
+      /^MINI_LLM_PROVIDERS: provider myvllm: reasoning must be one of reasoning_content, reasoning, reasoning_details, none, got /,
+    );
   });
 
   it.each([

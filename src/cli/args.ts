@@ -118,7 +118,8 @@ Environment (also read from ./.env; the environment wins over the file):
   OPENAI_API_KEY, ANTHROPIC_API_KEY, NEBIUS_API_KEY, DEEPINFRA_API_KEY
                        provider keys; each enables its provider
   GROQ_API_KEY, TOGETHER_API_KEY, FIREWORKS_API_KEY, OPENROUTER_API_KEY,
-  MISTRAL_API_KEY, XAI_API_KEY
+  MISTRAL_API_KEY, XAI_API_KEY, DEEPSEEK_API_KEY, MOONSHOT_API_KEY, ZAI_API_KEY,
+  MINIMAX_API_KEY, CEREBRAS_API_KEY
                        preset providers; OLLAMA_BASE_URL enables a local Ollama
   <ID>_BASE_URL        override a provider's base URL (e.g. OPENAI_BASE_URL)
   CUSTOM_PROVIDER_URL, CUSTOM_PROVIDER_KEY

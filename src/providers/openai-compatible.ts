@@ -1,9 +1,11 @@
 /**
  * OpenAI-compatible providers (OpenAI, Nebius, DeepInfra, custom, presets): pass-through.
  * The body goes upstream with `model` replaced and every other field untouched, except the documented
- * quirks (PROVIDERS.md §2); the answer's bytes come back unchanged.
+ * quirks (PROVIDERS.md §2) and the reasoning state of earlier assistant messages, which goes in the provider's
+ * carrier (`reasoning-carrier.ts`); the answer's bytes come back unchanged.
  */
 import type { Provider } from '../config.js';
+import { applyReasoningCarrier } from './reasoning-carrier.js';
 import { authHeaders, listedModelIds, type ChatBody, type ProviderAdapter } from './types.js';
 
 /** Apply a provider's request quirks. Pure: returns a new body when something changes. */
@@ -27,7 +29,7 @@ const isDeveloper = (m: unknown): m is Record<string, unknown> =>
 
 export const openAICompatible: ProviderAdapter = {
   chatRequest({ body, provider, upstreamModel }) {
-    const out = applyQuirks({ ...body, model: upstreamModel }, provider.quirks);
+    const out = applyReasoningCarrier(applyQuirks({ ...body, model: upstreamModel }, provider.quirks), provider.reasoning);
     return {
       url: provider.chatUrl,
       headers: {

@@ -6,6 +6,16 @@
 export type ProviderKind = 'openai-compatible' | 'anthropic';
 export type AuthStyle = 'bearer' | 'x-api-key' | 'none';
 
+/**
+ * Where an OpenAI-compatible provider reads reasoning state back on earlier assistant messages (REASONING.md):
+ * `reasoning_content` (DeepSeek, Kimi, GLM: the key on every tool-call message), `reasoning` (vLLM, gpt-oss,
+ * Ollama), `reasoning_details` (OpenRouter, MiniMax: unmodified), or `none` (the fields are stripped: strict
+ * APIs such as Groq's, Cerebras' and Mistral's refuse them). Applied by `providers/reasoning-carrier.ts`.
+ */
+export type ReasoningCarrier = 'reasoning_content' | 'reasoning' | 'reasoning_details' | 'none';
+
+export const REASONING_CARRIERS: readonly ReasoningCarrier[] = ['reasoning_content', 'reasoning', 'reasoning_details', 'none'];
+
 export interface ProviderSpec {
   id: string;
   kind: ProviderKind;
@@ -20,17 +30,20 @@ export interface ProviderSpec {
   responses?: boolean;
   /** Chat requests go upstream as Responses requests too (translated), rather than passing through to chat. */
   chatViaResponses?: boolean;
+  /** Its reasoning carrier; absent: `reasoning` (what vLLM reads), `none` for the Anthropic kind (unused there). */
+  reasoning?: ReasoningCarrier;
 }
 
 export const BUILTIN_PROVIDERS: readonly ProviderSpec[] = [
-  { id: 'openai', kind: 'openai-compatible', baseUrl: 'https://api.openai.com/v1', auth: 'bearer', responses: true },
-  { id: 'anthropic', kind: 'anthropic', baseUrl: 'https://api.anthropic.com', auth: 'x-api-key' },
+  { id: 'openai', kind: 'openai-compatible', baseUrl: 'https://api.openai.com/v1', auth: 'bearer', responses: true, reasoning: 'none' },
+  { id: 'anthropic', kind: 'anthropic', baseUrl: 'https://api.anthropic.com', auth: 'x-api-key', reasoning: 'none' },
   {
     id: 'nebius',
     kind: 'openai-compatible',
     baseUrl: 'https://api.tokenfactory.nebius.com/v1',
     auth: 'bearer',
     quirks: { maxCompletionTokensToMaxTokens: true },
+    reasoning: 'reasoning_content',
   },
   {
     id: 'deepinfra',
@@ -38,19 +51,27 @@ export const BUILTIN_PROVIDERS: readonly ProviderSpec[] = [
     baseUrl: 'https://api.deepinfra.com/v1/openai',
     auth: 'bearer',
     quirks: { maxCompletionTokensToMaxTokens: true, developerToSystem: true },
+    reasoning: 'reasoning_content',
   },
-  { id: 'groq', kind: 'openai-compatible', baseUrl: 'https://api.groq.com/openai/v1', auth: 'bearer' },
-  { id: 'together', kind: 'openai-compatible', baseUrl: 'https://api.together.xyz/v1', auth: 'bearer' },
-  { id: 'fireworks', kind: 'openai-compatible', baseUrl: 'https://api.fireworks.ai/inference/v1', auth: 'bearer' },
-  { id: 'openrouter', kind: 'openai-compatible', baseUrl: 'https://openrouter.ai/api/v1', auth: 'bearer' },
-  { id: 'mistral', kind: 'openai-compatible', baseUrl: 'https://api.mistral.ai/v1', auth: 'bearer' },
-  { id: 'xai', kind: 'openai-compatible', baseUrl: 'https://api.x.ai/v1', auth: 'bearer' },
+  { id: 'groq', kind: 'openai-compatible', baseUrl: 'https://api.groq.com/openai/v1', auth: 'bearer', reasoning: 'none' },
+  { id: 'together', kind: 'openai-compatible', baseUrl: 'https://api.together.xyz/v1', auth: 'bearer', reasoning: 'reasoning' },
+  { id: 'fireworks', kind: 'openai-compatible', baseUrl: 'https://api.fireworks.ai/inference/v1', auth: 'bearer', reasoning: 'reasoning_content' },
+  { id: 'openrouter', kind: 'openai-compatible', baseUrl: 'https://openrouter.ai/api/v1', auth: 'bearer', reasoning: 'reasoning_details' },
+  { id: 'mistral', kind: 'openai-compatible', baseUrl: 'https://api.mistral.ai/v1', auth: 'bearer', reasoning: 'none' },
+  { id: 'xai', kind: 'openai-compatible', baseUrl: 'https://api.x.ai/v1', auth: 'bearer', reasoning: 'none' },
+  // Reasoning models whose state must come back (REASONING.md): DeepSeek and Kimi refuse a tool loop without it.
+  { id: 'deepseek', kind: 'openai-compatible', baseUrl: 'https://api.deepseek.com', auth: 'bearer', reasoning: 'reasoning_content' },
+  { id: 'moonshot', kind: 'openai-compatible', baseUrl: 'https://api.moonshot.ai/v1', auth: 'bearer', reasoning: 'reasoning_content' },
+  { id: 'zai', kind: 'openai-compatible', baseUrl: 'https://api.z.ai/api/paas/v4', auth: 'bearer', reasoning: 'reasoning_content' },
+  { id: 'minimax', kind: 'openai-compatible', baseUrl: 'https://api.minimax.io/v1', auth: 'bearer', reasoning: 'reasoning_details' },
+  { id: 'cerebras', kind: 'openai-compatible', baseUrl: 'https://api.cerebras.ai/v1', auth: 'bearer', reasoning: 'none' },
   {
     id: 'ollama',
     kind: 'openai-compatible',
     baseUrl: 'http://127.0.0.1:11434/v1',
     auth: 'none',
     keyless: true,
+    reasoning: 'reasoning',
   },
 ];
 

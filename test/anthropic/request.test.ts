@@ -334,6 +334,7 @@ describe('anthropic adapter requests', () => {
     embeddingsUrl: 'https://api.anthropic.com/embeddings',
     countTokensUrl: 'https://api.anthropic.com/v1/messages/count_tokens',
     responses: false,
+    reasoning: 'none',
     auth: 'x-api-key',
     apiKey: 'sk-ant-test',
     enabled: true,
