@@ -25,8 +25,8 @@ import type { Plan, PlanInput } from './types.js';
 
 /** How a dialect turns chat answers into its own. */
 export interface FromChat {
-  /** A chat SSE stream → the dialect's SSE stream (incremental; use `sseTransform`). */
-  stream(chat: ReadableStream<Uint8Array>): ReadableStream<Uint8Array>;
+  /** A chat SSE stream → the dialect's SSE stream (incremental; use `sseTransform`); it holds at most `maxState`. */
+  stream(chat: ReadableStream<Uint8Array>, maxState: number): ReadableStream<Uint8Array>;
   /** A whole `chat.completion` object → the dialect's answer object. */
   whole(chat: Record<string, unknown>): unknown;
 }
@@ -79,18 +79,18 @@ export function viaChat(input: PlanInput, chatBody: ChatBody, back: FromChat): P
   const { chatResponse } = adapter;
   return {
     call,
-    async translate(upstream, { stream }): Promise<TranslatedBody> {
+    async translate(upstream, { stream, maxStreamState }): Promise<TranslatedBody> {
       let chat: ReadableStream<Uint8Array> | Uint8Array<ArrayBuffer>;
-      if (chatResponse) chat = (await chatResponse(upstream, { stream, includeUsage: true, call })).body;
+      if (chatResponse) chat = (await chatResponse(upstream, { stream, includeUsage: true, call, maxStreamState })).body;
       else chat = stream ? (upstream.body ?? empty()) : new Uint8Array(await upstream.arrayBuffer());
       if (stream) {
         const source = chat instanceof Uint8Array ? new Response(chat).body! : chat;
-        return { body: back.stream(source), contentType: 'text/event-stream; charset=utf-8' };
+        return { body: back.stream(source, maxStreamState), contentType: 'text/event-stream; charset=utf-8' };
       }
       const bytes = chat instanceof Uint8Array ? chat : new Uint8Array(await new Response(chat).arrayBuffer());
       const json = failedIfError(JSON.parse(new TextDecoder().decode(bytes)) as Json, provider);
       // Asked for a stream, answered whole: the client still gets the stream it asked for.
-      if (chatBody.stream === true) return { body: back.stream(new Response(completionAsChunks(json)).body!), contentType: 'text/event-stream; charset=utf-8' };
+      if (chatBody.stream === true) return { body: back.stream(new Response(completionAsChunks(json)).body!, maxStreamState), contentType: 'text/event-stream; charset=utf-8' };
       return { body: encoder.encode(JSON.stringify(back.whole(json))), contentType: 'application/json' };
     },
   };

@@ -26,6 +26,8 @@ export interface ChatResponseContext {
   includeUsage: boolean;
   /** The call `chatRequest` returned for this exchange (an adapter may key per-request state on it). */
   call?: UpstreamCall;
+  /** What a stream translator may hold (MINI_LLM_MAX_STREAM_STATE_BYTES, stream-state.ts). */
+  maxStreamState: number;
 }
 
 export interface TranslatedBody {

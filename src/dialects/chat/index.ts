@@ -12,7 +12,7 @@ export const chatDialect: Dialect = {
     const { chatResponse } = adapter;
     if (!chatResponse) return { call };
     const includeUsage = (body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
-    return { call, translate: (upstream, { stream }) => chatResponse(upstream, { stream, includeUsage, call }) };
+    return { call, translate: (upstream, { stream, maxStreamState }) => chatResponse(upstream, { stream, includeUsage, call, maxStreamState }) };
   },
   errorResponse,
   failureFrame: (message, code) => sseErrorFrame(message, 'upstream_error', code),
