@@ -70,6 +70,8 @@ export interface Config {
   readonly maxAnswerBytes: number;
   readonly maxErrorBytes: number;
   readonly maxEventBytes: number;
+  /** What a stream translator may hold at once (text, reasoning, tool arguments it must repeat or check later). */
+  readonly maxStreamStateBytes: number;
   readonly maxJsonDepth: number;
   readonly log: LogLevel;
   /** Every secret the config holds, so that logs and errors can be scrubbed of them. */
@@ -307,6 +309,12 @@ export const LIMIT_DEFAULTS = Object.freeze({
   maxErrorBytes: 64 * 1024,
   /** One SSE event of a translated stream: 16 MiB. */
   maxEventBytes: 16 * 1024 * 1024,
+  /**
+   * What one translated stream may hold at once: 8 MiB. A Responses stream repeats its text, reasoning and tool
+   * arguments in its final events, a Messages stream checks a tool call's arguments whole, the Anthropic adapter
+   * sends thinking blocks whole; models write at most about 1 MB of these per answer.
+   */
+  maxStreamStateBytes: 8 * 1024 * 1024,
   /** Nesting of the request's JSON body. */
   maxJsonDepth: 128,
 });
@@ -369,6 +377,7 @@ export function loadConfig(env: EnvRecord): Config {
     maxAnswerBytes: parseInteger(env, 'MINI_LLM_MAX_ANSWER_BYTES', LIMIT_DEFAULTS.maxAnswerBytes, 1, 2 ** 31),
     maxErrorBytes: parseInteger(env, 'MINI_LLM_MAX_ERROR_BYTES', LIMIT_DEFAULTS.maxErrorBytes, 1, 2 ** 31),
     maxEventBytes: parseInteger(env, 'MINI_LLM_MAX_EVENT_BYTES', LIMIT_DEFAULTS.maxEventBytes, 1, 2 ** 31),
+    maxStreamStateBytes: parseInteger(env, 'MINI_LLM_MAX_STREAM_STATE_BYTES', LIMIT_DEFAULTS.maxStreamStateBytes, 1, 2 ** 31),
     maxJsonDepth: parseInteger(env, 'MINI_LLM_MAX_JSON_DEPTH', LIMIT_DEFAULTS.maxJsonDepth, 1, 10_000),
     log,
     secrets: Object.freeze([...secrets, ...apiKeys]),

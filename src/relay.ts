@@ -125,7 +125,7 @@ export async function relay(c: Context<GatewayEnv>, dialect: Dialect, deps: Rela
       // bytes feed the watchdog, so a provider that is still sending is never taken for a silent one. They are
       // also checked for an event that never ends before any parser buffers it (MINI_LLM_MAX_EVENT_BYTES).
       const raw = answer instanceof Uint8Array ? answer : touching(answer, watchdog, sseEventLimit(config.maxEventBytes));
-      const translated = await plan.translate(new Response(raw, response), { stream: sse });
+      const translated = await plan.translate(new Response(raw, response), { stream: sse, maxStreamState: config.maxStreamStateBytes });
       // What a translation emits is derived from the upstream (its error events included): redacted. Pass-through
       // bytes are not scanned.
       answer = translated.body instanceof Uint8Array ? redactBytes(translated.body, config.secrets) : translated.body;

@@ -9,6 +9,7 @@ describe('loadConfig', () => {
     expect(c.port).toBe(3333);
     expect(c.timeoutMs).toBe(120_000);
     expect(c.maxBodyBytes).toBe(33_554_432);
+    expect(c.maxStreamStateBytes).toBe(8 * 1024 * 1024);
     expect(c.log).toBe('info');
     expect([...c.providers.values()].filter((p) => p.enabled)).toEqual([]);
     expect(c.providers.get('openai')!.chatUrl).toBe('https://api.openai.com/v1/chat/completions');
@@ -66,6 +67,7 @@ describe('loadConfig', () => {
     [{ MINI_LLM_PORT: '70000' }, 'MINI_LLM_PORT'],
     [{ MINI_LLM_TIMEOUT_MS: '-5' }, 'MINI_LLM_TIMEOUT_MS'],
     [{ MINI_LLM_MAX_BODY_BYTES: '1.5' }, 'MINI_LLM_MAX_BODY_BYTES'],
+    [{ MINI_LLM_MAX_STREAM_STATE_BYTES: '8MiB' }, 'MINI_LLM_MAX_STREAM_STATE_BYTES'],
     [{ MINI_LLM_LOG: 'loud' }, 'MINI_LLM_LOG'],
     [{ MINI_LLM_PROVIDERS: '{"x":{}}' }, 'MINI_LLM_PROVIDERS'],
   ])('rejects %j naming %s', (env, variable) => {

@@ -86,10 +86,12 @@ describe('config reads are own-property lookups (item 6)', () => {
 
 describe('limits and version', () => {
   it('have defaults no real provider reaches, each changed by its variable', () => {
-    expect(LIMIT_DEFAULTS).toEqual({ maxAnswerBytes: 64 * 1024 * 1024, maxErrorBytes: 64 * 1024, maxEventBytes: 16 * 1024 * 1024, maxJsonDepth: 128 });
-    const c = loadConfig({ MINI_LLM_MAX_ANSWER_BYTES: '10', MINI_LLM_MAX_ERROR_BYTES: '11', MINI_LLM_MAX_EVENT_BYTES: '12', MINI_LLM_MAX_JSON_DEPTH: '13' });
-    expect(c).toMatchObject({ maxAnswerBytes: 10, maxErrorBytes: 11, maxEventBytes: 12, maxJsonDepth: 13 });
+    expect(LIMIT_DEFAULTS).toEqual({ maxAnswerBytes: 64 * 1024 * 1024, maxErrorBytes: 64 * 1024, maxEventBytes: 16 * 1024 * 1024, maxStreamStateBytes: 8 * 1024 * 1024, maxJsonDepth: 128 });
+    expect(loadConfig({})).toMatchObject(LIMIT_DEFAULTS);
+    const c = loadConfig({ MINI_LLM_MAX_ANSWER_BYTES: '10', MINI_LLM_MAX_ERROR_BYTES: '11', MINI_LLM_MAX_EVENT_BYTES: '12', MINI_LLM_MAX_JSON_DEPTH: '13', MINI_LLM_MAX_STREAM_STATE_BYTES: '14' });
+    expect(c).toMatchObject({ maxAnswerBytes: 10, maxErrorBytes: 11, maxEventBytes: 12, maxJsonDepth: 13, maxStreamStateBytes: 14 });
     expect(() => loadConfig({ MINI_LLM_MAX_ANSWER_BYTES: '0' })).toThrow('MINI_LLM_MAX_ANSWER_BYTES');
+    expect(() => loadConfig({ MINI_LLM_MAX_STREAM_STATE_BYTES: '0' })).toThrow('MINI_LLM_MAX_STREAM_STATE_BYTES');
   });
 
   it('the user-agent version is package.json\'s', () => {

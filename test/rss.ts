@@ -43,3 +43,6 @@ export async function peakGrowth<T>(measure: () => number, fn: () => Promise<T>)
     clearInterval(timer);
   }
 }
+
+/** Run `fn` while sampling one child's RSS every 10 ms; resolves with fn's result and the largest growth seen. */
+export const rssGrowth = <T>(pid: number, fn: () => Promise<T>): Promise<{ result: T; growth: number }> => peakGrowth(() => rss(pid), fn);

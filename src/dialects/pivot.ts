@@ -26,8 +26,8 @@ import type { Plan, PlanInput } from './types.js';
 
 /** How a dialect turns chat answers into its own. */
 export interface FromChat {
-  /** A chat SSE stream → the dialect's SSE stream (incremental; use `sseTransform`). */
-  stream(chat: ReadableStream<Uint8Array>): ReadableStream<Uint8Array>;
+  /** A chat SSE stream → the dialect's SSE stream (incremental; use `sseTransform`); it holds at most `maxState`. */
+  stream(chat: ReadableStream<Uint8Array>, maxState: number): ReadableStream<Uint8Array>;
   /** A whole `chat.completion` object → the dialect's answer object. */
   whole(chat: Record<string, unknown>): unknown;
 }
@@ -61,7 +61,8 @@ export function failedIfError(chat: Json, provider: Provider): Json {
  * adapter's chat stream (Anthropic's events translated; an OpenAI-compatible provider's as they came), assembled.
  */
 export async function assembledChat(upstream: Response, adapter: ProviderAdapter, provider: Provider, call: UpstreamCall): Promise<Json> {
-  const ctx: ChatResponseContext = { stream: true, includeUsage: true, call, providerId: provider.id };
+  // The stream was read whole first, within MINI_LLM_MAX_ANSWER_BYTES: that bounds what the adapter holds here.
+  const ctx: ChatResponseContext = { stream: true, includeUsage: true, call, providerId: provider.id, maxStreamState: Number.MAX_SAFE_INTEGER };
   const chat = adapter.chatResponse ? (await adapter.chatResponse(upstream, ctx)).body : upstream.body;
   const source = chat instanceof Uint8Array ? new Response(chat).body : chat;
   return failedIfError(await assembleChatStream(source ?? empty()), provider);
@@ -93,18 +94,18 @@ export function viaChat(input: PlanInput, chatBody: ChatBody, back: FromChat): P
   const { chatResponse } = adapter;
   return {
     call,
-    async translate(upstream, { stream }): Promise<TranslatedBody> {
+    async translate(upstream, { stream, maxStreamState }): Promise<TranslatedBody> {
       let chat: ReadableStream<Uint8Array> | Uint8Array<ArrayBuffer>;
-      if (chatResponse) chat = (await chatResponse(upstream, { stream, includeUsage: true, call, providerId: provider.id })).body;
+      if (chatResponse) chat = (await chatResponse(upstream, { stream, includeUsage: true, call, providerId: provider.id, maxStreamState })).body;
       else chat = stream ? (upstream.body ?? empty()) : new Uint8Array(await upstream.arrayBuffer());
       if (stream) {
         const source = chat instanceof Uint8Array ? new Response(chat).body! : chat;
-        return { body: back.stream(source), contentType: 'text/event-stream; charset=utf-8' };
+        return { body: back.stream(source, maxStreamState), contentType: 'text/event-stream; charset=utf-8' };
       }
       const bytes = chat instanceof Uint8Array ? chat : new Uint8Array(await new Response(chat).arrayBuffer());
       const json = failedIfError(JSON.parse(new TextDecoder().decode(bytes)) as Json, provider);
       // Asked for a stream, answered whole: the client still gets the stream it asked for.
-      if (chatBody.stream === true) return { body: back.stream(new Response(completionAsChunks(json)).body!), contentType: 'text/event-stream; charset=utf-8' };
+      if (chatBody.stream === true) return { body: back.stream(new Response(completionAsChunks(json)).body!, maxStreamState), contentType: 'text/event-stream; charset=utf-8' };
       return { body: encoder.encode(JSON.stringify(back.whole(json))), contentType: 'application/json' };
     },
     // Asked for one JSON document, answered with a stream: the client still gets the whole answer it asked for.

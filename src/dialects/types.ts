@@ -23,6 +23,8 @@ export interface PlanInput {
 export interface TranslateContext {
   /** The upstream answered with an event stream. */
   stream: boolean;
+  /** What a stream translator may hold (MINI_LLM_MAX_STREAM_STATE_BYTES, stream-state.ts). */
+  maxStreamState: number;
 }
 
 /**

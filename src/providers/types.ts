@@ -28,6 +28,8 @@ export interface ChatResponseContext {
   call?: UpstreamCall;
   /** The provider's id, for errors that name it. */
   providerId?: string;
+  /** What a stream translator may hold (MINI_LLM_MAX_STREAM_STATE_BYTES, stream-state.ts). */
+  maxStreamState: number;
 }
 
 export interface TranslatedBody {

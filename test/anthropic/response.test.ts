@@ -91,7 +91,7 @@ describe('anthropic.chatResponse (non-stream)', () => {
     const upstream = new Response(readFileSync(new URL('../fixtures/anthropic-tool-use.json', import.meta.url)), {
       headers: { 'content-type': 'application/json' },
     });
-    const out = await anthropic.chatResponse!(upstream, { stream: false, includeUsage: false });
+    const out = await anthropic.chatResponse!(upstream, { stream: false, includeUsage: false, maxStreamState: 1 << 20 });
     expect(out.contentType).toBe('application/json');
     const json = JSON.parse(await new Response(out.body).text());
     expect(json.object).toBe('chat.completion');

@@ -327,7 +327,7 @@ describe('createStreamTranslator.event', () => {
 describe('anthropic.chatResponse (stream)', () => {
   it('returns an SSE body translated from the upstream', async () => {
     const upstream = new Response(sse('anthropic-messages.sse'), { headers: { 'content-type': 'text/event-stream' } });
-    const out = await anthropic.chatResponse!(upstream, { stream: true, includeUsage: true });
+    const out = await anthropic.chatResponse!(upstream, { stream: true, includeUsage: true, maxStreamState: 1 << 20 });
     expect(out.contentType).toBe('text/event-stream; charset=utf-8');
     const text = await new Response(out.body).text();
     expect(text).toContain('"usage":{"prompt_tokens":21,"completion_tokens":10,"total_tokens":31');

@@ -18,6 +18,12 @@
  *   gzip:BYTES            the same with a bomb of BYTES zeros (gzipped once per size: 256 MiB → ~260 KB)
  *   gzip-gzip             200 with `content-encoding: gzip, gzip`
  *   endless-event:BYTES   Anthropic 200 stream: message_start, then BYTES of `data:` lines that never end the event
+ *   text-flood:BYTES      chat 200 stream: BYTES of text in 16 KiB content deltas, then a whole end (stop, usage, [DONE])
+ *   args-flood:BYTES      chat 200 stream: one tool call whose arguments (`{"a":"xxx…`, never closed) run to BYTES,
+ *                         then finish_reason tool_calls, usage, [DONE]
+ *   thinking-flood:BYTES  Anthropic 200 stream: one thinking block of BYTES in 16 KiB thinking deltas, then its
+ *                         signature and a whole end
+ * The floods are generated as they are written (one piece repeated), never held.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
@@ -57,8 +63,8 @@ function gzipBomb(bytes: number): Buffer {
   return bomb;
 }
 
-/** Write `total` bytes of `piece` repeated, honouring back-pressure, and stop when the reader goes away. */
-async function flood(res: ServerResponse, total: number, piece: Buffer, count: (n: number) => void): Promise<void> {
+/** Write `total` bytes of `piece` repeated, honouring back-pressure, then `tail`; stop when the reader goes away. */
+async function flood(res: ServerResponse, total: number, piece: Buffer, count: (n: number) => void, tail = ''): Promise<void> {
   let sent = 0;
   while (sent < total && !res.destroyed) {
     const chunk = piece.subarray(0, Math.min(piece.length, total - sent));
@@ -66,7 +72,21 @@ async function flood(res: ServerResponse, total: number, piece: Buffer, count: (
     count(chunk.length);
     if (!res.write(chunk)) await new Promise((r) => { res.once('drain', r); res.once('close', r); });
   }
-  if (!res.destroyed) res.end();
+  if (!res.destroyed) res.end(tail);
+}
+
+const chatSse = (delta: unknown, finish: string | null = null) =>
+  `data: ${JSON.stringify({ id: 'chatcmpl-flood', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+const CHAT_END = (finish: string) =>
+  chatSse({}, finish) + `data: ${JSON.stringify({ id: 'chatcmpl-flood', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [], usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } })}\n\n` + 'data: [DONE]\n\n';
+const FLOOD_TEXT = 'x'.repeat(16 * 1024);
+
+/** A stream of `head`, then `bytes` of payload as repeated events (`event` holds FLOOD_TEXT, 4 to a write), then `tail`. */
+function floodStream(res: ServerResponse, bytes: number, head: string, event: string, tail: string, count: (n: number) => void): Promise<void> {
+  res.writeHead(200, { 'content-type': 'text/event-stream' });
+  res.write(head);
+  const piece = Buffer.from(event.repeat(4));
+  return flood(res, Math.ceil(bytes / (4 * FLOOD_TEXT.length)) * piece.length, piece, count, tail);
 }
 
 async function readBody(req: IncomingMessage): Promise<any> {
@@ -135,6 +155,23 @@ export async function startHostileUpstream(): Promise<HostileUpstream> {
         res.write(MESSAGE_START);
         res.write('event: content_block_delta\n');
         return flood(res, n, Buffer.from(`data: ${'x'.repeat(64 * 1024 - 7)}\n`), count);
+      case 'text-flood':
+        return floodStream(res, n, chatSse({ role: 'assistant', content: '' }), chatSse({ content: FLOOD_TEXT }), CHAT_END('stop'), count);
+      case 'args-flood': {
+        const call = (f: object, id?: string) => ({ tool_calls: [{ index: 0, ...(id ? { id, type: 'function' } : {}), function: f }] });
+        const head = chatSse({ role: 'assistant', content: null }) + chatSse(call({ name: 'lookup', arguments: '{"a":"' }, 'call_flood'));
+        return floodStream(res, n, head, chatSse(call({ arguments: FLOOD_TEXT })), CHAT_END('tool_calls'), count);
+      }
+      case 'thinking-flood': {
+        const head = MESSAGE_START + sse('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'thinking', thinking: '', signature: '' } });
+        const piece = sse('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'thinking_delta', thinking: FLOOD_TEXT } });
+        const tail =
+          sse('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'signature_delta', signature: 'sig-flood' } }) +
+          sse('content_block_stop', { type: 'content_block_stop', index: 0 }) +
+          sse('message_delta', { type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 1 } }) +
+          sse('message_stop', { type: 'message_stop' });
+        return floodStream(res, n, head, piece, tail, count);
+      }
       default:
         res.writeHead(200, { 'content-type': 'application/json' });
         return res.end(CHAT('chatcmpl-default'));

@@ -27,8 +27,8 @@ export const chatDialect: Dialect = {
     return {
       call,
       assemble,
-      async translate(upstream, { stream }) {
-        const translated = await chatResponse(upstream, { stream, includeUsage, call, providerId: provider.id });
+      async translate(upstream, { stream, maxStreamState }) {
+        const translated = await chatResponse(upstream, { stream, includeUsage, call, providerId: provider.id, maxStreamState });
         // Asked for a stream, answered whole: the client still gets the stream it asked for.
         if (stream || body.stream !== true || !(translated.body instanceof Uint8Array)) return translated;
         const chat = JSON.parse(new TextDecoder().decode(translated.body));

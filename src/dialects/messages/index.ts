@@ -39,7 +39,7 @@ export const messagesDialect: Dialect = {
     const chat = messagesToChat(body, upstreamModel, { maxCompletionTokens: provider.id === 'openai' });
     const names = shortenedToolNames(body.tools);
     return viaChat(input, chat, {
-      stream: (s) => chatToMessagesStream(s, { model, names }),
+      stream: (s, maxState) => chatToMessagesStream(s, { model, names, maxState }),
       whole: (c) => chatToMessage(c, model, names),
     });
   },

@@ -11,8 +11,11 @@
  *   `message_stop`, and nothing after it; stop reason `tool_use` whenever a tool call was emitted;
  * - an upstream keep-alive (an SSE comment, or a chunk that maps to nothing) becomes a `ping`; an error frame
  *   becomes one `event: error`.
+ * What waits (a tool call's arguments until they are whole, the arguments of a call not started yet, text behind
+ * an unfinished call) is held up to MINI_LLM_MAX_STREAM_STATE_BYTES (stream-state.ts); past it the stream fails.
  */
 import { sseTransform, type SseTranslator } from '../../sse.js';
+import { ENTRY_COST, StreamState } from '../../stream-state.js';
 import { anthropicErrorType, messagesErrorFrame } from './errors.js';
 import { mapChatUsage, mapFinishReason, messageId, toolName, type AnthropicUsage } from './response.js';
 
@@ -35,7 +38,8 @@ interface ToolCall {
  * Whether a call's arguments are whole: one complete JSON object or array (nothing yet is not whole: more may
  * come). Fed fragment by fragment, each character read once, and JSON.parse run once, when the outermost
  * bracket closes: re-parsing the whole text on every fragment would cost time quadratic in the arguments' size
- * (a 400 KB argument in 20-byte fragments stalled the event loop for seconds).
+ * (a 400 KB argument in 20-byte fragments stalled the event loop for seconds). The text it keeps for that one
+ * parse counts against `state`, and is let go as soon as the bracket closes.
  */
 export class WholeJson {
   private depth = 0;
@@ -47,9 +51,14 @@ export class WholeJson {
   private text = '';
   private verdict: boolean | undefined;
 
+  constructor(private readonly state = new StreamState()) {}
+
   feed(fragment: string): void {
     if (this.broken) return;
-    if (!this.closed) this.text += fragment;
+    if (!this.closed) {
+      this.state.hold(fragment.length);
+      this.text += fragment;
+    }
     for (let i = 0; i < fragment.length; i++) {
       const c = fragment.charCodeAt(i);
       if (this.inString) {
@@ -61,27 +70,31 @@ export class WholeJson {
       if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) continue;
       if (this.closed || (this.depth === 0 && c !== 0x7b && c !== 0x5b)) {
         this.broken = true;
-        this.text = '';
+        this.drop();
         return;
       }
       if (c === 0x22) this.inString = true;
       else if (c === 0x7b || c === 0x5b) this.depth++;
       else if ((c === 0x7d || c === 0x5d) && --this.depth === 0) this.closed = true;
     }
-  }
-
-  get whole(): boolean {
-    if (this.broken || !this.closed) return false;
-    if (this.verdict === undefined) {
+    if (this.closed && this.verdict === undefined) {
       try {
         JSON.parse(this.text);
         this.verdict = true;
       } catch {
         this.verdict = false;
       }
-      this.text = '';
+      this.drop();
     }
-    return this.verdict;
+  }
+
+  get whole(): boolean {
+    return !this.broken && this.verdict === true;
+  }
+
+  private drop(): void {
+    this.state.release(this.text.length);
+    this.text = '';
   }
 }
 
@@ -90,6 +103,8 @@ export interface MessagesStreamOptions {
   model: string;
   /** The client's tool names the request shortened, by their chat name. */
   names?: ReadonlyMap<string, string>;
+  /** What the translator may hold (MINI_LLM_MAX_STREAM_STATE_BYTES); defaults to the config's default. */
+  maxState?: number;
 }
 
 export function createMessagesStreamTranslator(opts: MessagesStreamOptions): SseTranslator {
@@ -105,6 +120,7 @@ export function createMessagesStreamTranslator(opts: MessagesStreamOptions): Sse
   let usage: AnthropicUsage | undefined;
   let sawText = false;
   let sawRefusal = false;
+  const state = new StreamState(opts.maxState);
 
   const start = (chatId: unknown): string => {
     if (started) return '';
@@ -164,6 +180,7 @@ export function createMessagesStreamTranslator(opts: MessagesStreamOptions): Sse
     call.block = nextBlock - 1;
     live = call;
     toolUsed = true;
+    state.release(call.unsent.length); // the arguments that waited for the block go out now
     return out + sendArgs(call);
   };
 
@@ -180,15 +197,20 @@ export function createMessagesStreamTranslator(opts: MessagesStreamOptions): Sse
    * takes no more arguments (its input would stay cut).
    */
   let held: Array<['text' | 'thinking', string]> = [];
+  let heldBytes = 0;
   const holding = () => open === 'tool' && live !== undefined && !live.json.whole;
   const say = (kind: 'text' | 'thinking', text: string): string => {
     if (!holding()) return textDelta(kind, text);
+    state.hold(ENTRY_COST + text.length);
+    heldBytes += ENTRY_COST + text.length;
     held.push([kind, text]);
     return '';
   };
   const flushHeld = (): string => {
     const waiting = held;
     held = [];
+    state.release(heldBytes);
+    heldBytes = 0;
     return waiting.map(([kind, text]) => textDelta(kind, text)).join('');
   };
 
@@ -205,15 +227,25 @@ export function createMessagesStreamTranslator(opts: MessagesStreamOptions): Sse
     const fn = (tc.function ?? {}) as Json;
     let call = tools.get(index);
     if (!call) {
-      call = { id: '', name: '', unsent: '', json: new WholeJson() };
+      state.hold(ENTRY_COST);
+      call = { id: '', name: '', unsent: '', json: new WholeJson(state) };
       tools.set(index, call);
     }
-    if (typeof tc.id === 'string' && tc.id !== '' && call.id === '') call.id = tc.id;
+    if (typeof tc.id === 'string' && tc.id !== '' && call.id === '') {
+      state.hold(tc.id.length);
+      call.id = tc.id;
+    }
     const named = call.name !== '';
-    if (typeof fn.name === 'string' && fn.name !== '' && call.block === undefined) call.name += fn.name;
-    if (typeof fn.arguments === 'string') {
-      call.unsent += fn.arguments;
+    if (typeof fn.name === 'string' && fn.name !== '' && call.block === undefined) {
+      state.hold(fn.name.length);
+      call.name += fn.name;
+    }
+    // Arguments wait while the call has no block yet, and go out at once while its block is open; a block already
+    // closed takes no more (they were never sent).
+    if (typeof fn.arguments === 'string' && (call.block === undefined || (call === live && open === 'tool'))) {
       call.json.feed(fn.arguments);
+      if (call.block === undefined) state.hold(fn.arguments.length);
+      call.unsent += fn.arguments;
     }
     if (!named && call.name !== '') queue.push(call); // a block cannot start without its name
     const out = call === live && open === 'tool' ? sendArgs(call) : '';

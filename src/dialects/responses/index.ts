@@ -37,8 +37,8 @@ export const responsesDialect: Dialect = {
     const encrypted = wantsEncrypted(body.include);
     let translator: ResponsesStreamTranslator | undefined;
     const plan = viaChat(input, chat, {
-      stream(source) {
-        translator = createResponsesStreamTranslator({ echo, origins, id, encrypted, provider: provider.id });
+      stream(source, maxState) {
+        translator = createResponsesStreamTranslator({ echo, origins, id, encrypted, provider: provider.id, maxState });
         return sseTransform(source, translator);
       },
       whole: (answer) => toResponse(answer, { echo, origins, id, encrypted, provider: provider.id }),

@@ -8,9 +8,13 @@
  * `output_item.done` for every item; then exactly one of `response.completed` / `response.incomplete` /
  * `response.failed` carrying the full output and usage. A `sequence_number` on every event; no `[DONE]`.
  * Upstream SSE comments (Anthropic pings, provider keep-alives) go on as `: keep-alive` comments.
+ * The final events repeat the text, reasoning and arguments, so all of them are held to the end: at most
+ * MINI_LLM_MAX_STREAM_STATE_BYTES (stream-state.ts), checked before each chunk is taken in, so that the failure
+ * that ends a larger answer carries only what the client already saw.
  * @see https://platform.openai.com/docs/api-reference/responses-streaming
  */
 import { sseTransform, type SseTranslator } from '../../sse.js';
+import { ENTRY_COST, StreamState } from '../../stream-state.js';
 import { newId, responseObject, statusOf, usageFromChat, type Echo, type ResponsesUsage, type Status } from './envelope.js';
 import { callItem, customInput, isCustom, reasoningItem, refusalPart, textPart } from './items.js';
 import type { ToolOrigins } from './request.js';
@@ -29,6 +33,8 @@ export interface StreamContext {
   encrypted?: boolean;
   /** The provider that answers (named in `encrypted_content`: the blocks go back to it only). */
   provider?: string;
+  /** What the translator may hold (MINI_LLM_MAX_STREAM_STATE_BYTES); defaults to the config's default. */
+  maxState?: number;
 }
 
 export interface ResponsesStreamTranslator extends SseTranslator {
@@ -82,6 +88,7 @@ export function createResponsesStreamTranslator(ctx: StreamContext): ResponsesSt
   const output: Json[] = [];
   let current: OpenMessage | OpenReasoning | undefined;
   const tools = new Map<number, ToolCall>();
+  const state = new StreamState(ctx.maxState);
 
   const event = (type: string, fields: Json) => `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: seq++, ...fields })}\n\n`;
   const response = (status: Status, extra: Json = {}) => responseObject(echo, { id, created_at: createdAt, status, output: output.filter(Boolean), usage, ...extra });
@@ -134,6 +141,7 @@ export function createResponsesStreamTranslator(ctx: StreamContext): ResponsesSt
   };
 
   const open = (kind: 'message' | 'reasoning'): string => {
+    state.hold(ENTRY_COST);
     let out = closeCurrent();
     const index = output.length;
     if (kind === 'message') {
@@ -155,6 +163,7 @@ export function createResponsesStreamTranslator(ctx: StreamContext): ResponsesSt
     const m = current as OpenMessage;
     if (m.parts.at(-1)?.kind !== kind) {
       out += closePart(m);
+      state.hold(ENTRY_COST);
       m.parts.push({ kind, text: '' });
       const part = kind === 'output_text' ? textPart('') : refusalPart('');
       out += event('response.content_part.added', { item_id: m.id, output_index: m.index, content_index: m.parts.length - 1, part });
@@ -174,11 +183,13 @@ export function createResponsesStreamTranslator(ctx: StreamContext): ResponsesSt
     return out + part + event('response.reasoning_summary_text.delta', { ...at, delta });
   };
 
-  /** Signed thinking blocks belong to the reasoning item they finish (a new one when none is open). */
+  /**
+   * Signed thinking blocks belong to the reasoning item they finish (a new one when none is open); kept only for
+   * a client that asked for them (`encrypted_content`).
+   */
   const thinkingBlocks = (blocks: Json[]): string => {
     const out = current?.kind === 'reasoning' ? '' : open('reasoning');
-    const kept = (current as OpenReasoning).blocks;
-    for (const b of blocks) if (typeof b === 'object' && b !== null) kept.push(b);
+    if (ctx.encrypted) for (const b of blocks) if (typeof b === 'object' && b !== null) (current as OpenReasoning).blocks.push(b);
     return out;
   };
 
@@ -203,6 +214,7 @@ export function createResponsesStreamTranslator(ctx: StreamContext): ResponsesSt
     const k = typeof tc.index === 'number' ? tc.index : keyWithout(tc.id);
     let t = tools.get(k);
     if (!t) {
+      state.hold(ENTRY_COST);
       t = { index: -1, id: newId('fc'), callId: '', chatName: '', arguments: '', done: false };
       tools.set(k, t);
     }
@@ -263,12 +275,16 @@ export function createResponsesStreamTranslator(ctx: StreamContext): ResponsesSt
       const message = typeof e?.message === 'string' ? e.message : 'The provider reported an error.';
       return fail(typeof e?.type === 'string' ? `${message} (${e.type})` : message, errorCode(e?.type ?? e?.code));
     }
+    const choice = Array.isArray(c.choices) ? c.choices[0] : undefined;
+    const d: Json = choice?.delta ?? {};
+    const reasoning = d.reasoning_content ?? d.reasoning;
+    // Checked before anything is taken in: the items, parts and calls this delta may open come on top of its text.
+    const text = choice ? textOf(d, reasoning, ctx.encrypted === true) : 0;
+    if (choice) state.check(text + ENTRY_COST * entriesOf(d, reasoning));
     let out = start(c);
     if (c.usage) usage = usageFromChat(c.usage) ?? usage;
-    const choice = Array.isArray(c.choices) ? c.choices[0] : undefined;
     if (!choice) return out;
-    const d: Json = choice.delta ?? {};
-    const reasoning = d.reasoning_content ?? d.reasoning;
+    state.hold(text);
     if (typeof reasoning === 'string' && reasoning !== '') out += reasoningDelta(reasoning);
     if (Array.isArray(d.thinking_blocks) && d.thinking_blocks.length > 0) out += thinkingBlocks(d.thinking_blocks);
     if (typeof d.content === 'string' && d.content !== '') out += textDelta('output_text', d.content);
@@ -300,6 +316,24 @@ export function createResponsesStreamTranslator(ctx: StreamContext): ResponsesSt
     failure: (message, code) => (ended ? '' : fail(`${message} (${code})`, 'server_error')),
   };
 }
+
+const len = (s: unknown) => (typeof s === 'string' ? s.length : 0);
+
+/** The text a delta adds to what the translator holds: reasoning, signed blocks (when kept), text, arguments. */
+function textOf(d: Json, reasoning: unknown, keepBlocks: boolean): number {
+  let n = len(reasoning) + len(d.content) + len(d.refusal);
+  if (keepBlocks && Array.isArray(d.thinking_blocks)) for (const b of d.thinking_blocks) if (typeof b === 'object' && b !== null) n += JSON.stringify(b).length;
+  if (Array.isArray(d.tool_calls)) for (const tc of d.tool_calls) n += len(tc?.id) + len(tc?.function?.name) + len(tc?.function?.arguments);
+  return n;
+}
+
+/** The most items, parts and calls a delta may open (a message item and its part for text or a refusal). */
+const entriesOf = (d: Json, reasoning: unknown): number =>
+  (len(reasoning) > 0 ? 1 : 0) +
+  (Array.isArray(d.thinking_blocks) && d.thinking_blocks.length > 0 ? 1 : 0) +
+  (len(d.content) > 0 ? 2 : 0) +
+  (len(d.refusal) > 0 ? 2 : 0) +
+  (Array.isArray(d.tool_calls) ? d.tool_calls.length : 0);
 
 const isObjectError = (c: Json) => typeof c.error === 'object' && c.error !== null && !Array.isArray(c.choices);
 

@@ -47,14 +47,14 @@ export const anthropic: ProviderAdapter = {
     requestScopes.set(call, scope);
     return call;
   },
-  async chatResponse(upstream, { stream, includeUsage, call, providerId }) {
+  async chatResponse(upstream, { stream, includeUsage, call, providerId, maxStreamState }) {
     const scope = call ? requestScopes.get(call) : undefined;
     const remember = (blocks: Record<string, unknown>[], ids: string[]) => {
       if (scope) thinkingCache.put(scope(), ids, blocks);
     };
     if (stream) {
       const body = upstream.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() });
-      return { body: anthropicToOpenAIStream(body, { includeUsage, onTurn: remember }), contentType: 'text/event-stream; charset=utf-8' };
+      return { body: anthropicToOpenAIStream(body, { includeUsage, onTurn: remember, maxState: maxStreamState }), contentType: 'text/event-stream; charset=utf-8' };
     }
     const msg = (await upstream.json()) as AnthropicMessage & { type?: unknown; error?: unknown };
     // A 200 whose body is an error (`{"type":"error","error":{...}}`): that error, never an empty answer.

@@ -5,11 +5,14 @@
  * Thinking comes as `delta.reasoning_content` (never inside `content`), and each finished signed block as one
  * `delta.thinking_blocks: [block]` (whole, with its signature; a client appends them in order to send back).
  * The JSON tool of the structured-output fallback streams as `delta.content`, finishing with `stop`.
+ * A thinking block is held until it ends, and the turn's signed blocks and tool call ids until `message_stop`
+ * (the thinking cache): at most MINI_LLM_MAX_STREAM_STATE_BYTES (stream-state.ts); past it the stream fails.
  * Web-standard APIs only (Node, Bun, Cloudflare Workers).
  * @see https://docs.claude.com/en/docs/build-with-claude/streaming
  */
 import { sseErrorFrame } from '../../errors.js';
 import { sseTransform, type SseTranslator } from '../../sse.js';
+import { ENTRY_COST, StreamState } from '../../stream-state.js';
 import { refusalText } from './response.js';
 import { mapStopReason, type FinishReason } from './stop-reason.js';
 import { JSON_TOOL_NAME } from './structured-output.js';
@@ -22,6 +25,8 @@ export interface StreamOptions {
   created?: number;
   /** Called once at `message_stop` with the turn's signed thinking blocks and its tool call ids (the thinking cache). */
   onTurn?: (blocks: Record<string, unknown>[], toolCallIds: string[]) => void;
+  /** What the translator may hold (MINI_LLM_MAX_STREAM_STATE_BYTES); defaults to the config's default. */
+  maxState?: number;
 }
 
 /** `ended` is true once `message_stop` or `error` was seen: the output is complete and later events are ignored. */
@@ -54,6 +59,8 @@ export function createStreamTranslator(opts: StreamOptions): StreamTranslator {
   const thinking = new Map<number, { thinking: string; signature: string }>();
   const signedBlocks: Json[] = [];
   const toolCallIds: string[] = [];
+  const state = new StreamState(opts.maxState);
+  const size = (s: unknown) => (typeof s === 'string' ? s.length : 0);
 
   const chunk = (delta: Delta, finish: FinishReason | null = null, extra?: Json) =>
     frame({
@@ -75,15 +82,18 @@ export function createStreamTranslator(opts: StreamOptions): StreamTranslator {
       case 'content_block_start': {
         const block = ev.content_block;
         if (block?.type === 'thinking') {
+          state.hold(ENTRY_COST + size(block.thinking) + size(block.signature));
           thinking.set(ev.index, { thinking: typeof block.thinking === 'string' ? block.thinking : '', signature: typeof block.signature === 'string' ? block.signature : '' });
           return typeof block.thinking === 'string' && block.thinking !== '' ? chunk({ reasoning_content: block.thinking }) : '';
         }
         if (block?.type === 'redacted_thinking' && typeof block.data === 'string') {
+          state.hold(ENTRY_COST + block.data.length);
           const redacted = { type: 'redacted_thinking', data: block.data };
           signedBlocks.push(redacted);
           return chunk({ thinking_blocks: [redacted] });
         }
         if (block?.type !== 'tool_use') return '';
+        state.hold(ENTRY_COST + size(block.id));
         if (block.name === JSON_TOOL_NAME) {
           jsonBlocks.add(ev.index);
           return '';
@@ -106,17 +116,24 @@ export function createStreamTranslator(opts: StreamOptions): StreamTranslator {
         }
         const t = thinking.get(ev.index);
         if (t && d?.type === 'thinking_delta' && typeof d.thinking === 'string' && d.thinking !== '') {
+          state.hold(d.thinking.length);
           t.thinking += d.thinking;
           return chunk({ reasoning_content: d.thinking });
         }
-        if (t && d?.type === 'signature_delta' && typeof d.signature === 'string') t.signature += d.signature;
+        if (t && d?.type === 'signature_delta' && typeof d.signature === 'string') {
+          state.hold(d.signature.length);
+          t.signature += d.signature;
+        }
         return ''; // citations_delta and unknown deltas: dropped
       }
       case 'content_block_stop': {
         const t = thinking.get(ev.index);
         if (!t) return '';
         thinking.delete(ev.index);
-        if (t.signature === '') return '';
+        if (t.signature === '') {
+          state.release(ENTRY_COST + t.thinking.length); // an unsigned block is not kept
+          return '';
+        }
         const signed = { type: 'thinking', thinking: t.thinking, signature: t.signature };
         signedBlocks.push(signed);
         return chunk({ thinking_blocks: [signed] });
