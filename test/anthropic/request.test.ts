@@ -336,6 +336,7 @@ describe('anthropic adapter requests', () => {
     responses: false,
     auth: 'x-api-key',
     apiKey: 'sk-ant-test',
+    apiKeyVariable: 'ANTHROPIC_API_KEY',
     enabled: true,
     enableHint: 'ANTHROPIC_API_KEY',
     quirks: {},
