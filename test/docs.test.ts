@@ -9,6 +9,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
+import { PLACEHOLDER_KEYS } from '../src/placeholder-key.js';
+import { startupWarnings } from '../src/startup.js';
 import { ROOT } from './helpers.js';
 
 // ---- Markdown: headings, slugs, links ----
@@ -251,3 +253,18 @@ describe('environment variables and docs/configuration.md', () => {
     expect(text).toContain('`apiKeyEnv`');
   });
 });
+
+describe('the placeholder-key rule in docs/configuration.md', () => {
+  const text = readFileSync(join(ROOT, 'docs/configuration.md'), 'utf8');
+
+  it('lists every known placeholder', () => {
+    const listed = new Set(proseLines(text).flatMap(({ line }) => [...line.matchAll(/`([^`]+)`/g)].map((m) => m[1]!.toLowerCase())));
+    expect(PLACEHOLDER_KEYS.filter((k) => !listed.has(k))).toEqual([]);
+  });
+
+  it('shows the warning the gateway prints, word for word', () => {
+    const [warning] = startupWarnings(loadConfig({ OPENAI_API_KEY: 'EMPTY' }));
+    expect(text).toContain(warning);
+  });
+});
+
