@@ -67,7 +67,7 @@ export interface Config {
   readonly allowUnauthenticated: boolean;
   readonly timeoutMs: number;
   readonly maxBodyBytes: number;
-  /** Limits against hostile upstreams and clients (README "Limits"). */
+  /** Limits against hostile upstreams and clients (docs/limits.md). */
   readonly maxAnswerBytes: number;
   readonly maxErrorBytes: number;
   readonly maxEventBytes: number;
@@ -283,7 +283,7 @@ function parseTarget(variable: string, value: unknown, providers: ReadonlyMap<st
   return Object.freeze({ provider, model });
 }
 
-/** Defaults no real provider or client reaches (README "Limits"). */
+/** Defaults no real provider or client reaches (docs/limits.md). */
 export const LIMIT_DEFAULTS = Object.freeze({
   /** A whole-read (non-streamed) answer: 64 MiB. */
   maxAnswerBytes: 64 * 1024 * 1024,
