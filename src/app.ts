@@ -75,7 +75,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
   app.get('/v1/models/:id{.+}', (c) => c.json(retrieveModel(config, c.req.param('id'))));
 
   // No `connection: close` on the 413: measured, it makes Bun (and Node, less often) close the socket while the
-  // client is still sending, so the client sees EPIPE instead of its 413 (README "Bun notes").
+  // client is still sending, so the client sees EPIPE instead of its 413 (docs/runtimes.md, "Bun notes").
   const tooLarge = () => {
     throw new GatewayError(413, 'invalid_request_error', 'request_too_large', `The request body is larger than ${config.maxBodyBytes} bytes (MINI_LLM_MAX_BODY_BYTES).`);
   };

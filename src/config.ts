@@ -2,6 +2,7 @@
  * Configuration: one env record (process.env, or a Worker's bindings) read once into an immutable object
  * (CONTRACT §2). Invalid configuration throws a ConfigError naming the variable; it never surfaces later.
  */
+import { providerKeyKind } from './placeholder-key.js';
 import { BUILTIN_PROVIDERS, DEFAULT_ALIASES, REASONING_CARRIERS, type AuthStyle, type ProviderKind, type ProviderSpec, type ReasoningCarrier } from './providers/table.js';
 
 export type EnvRecord = Readonly<Record<string, unknown>>;
@@ -34,6 +35,8 @@ export interface Provider {
   readonly reasoning: ReasoningCarrier;
   readonly auth: AuthStyle;
   readonly apiKey: string | undefined;
+  /** The variable its key is read from. */
+  readonly apiKeyVariable: string;
   /** Configured: its key is set (or it needs none). */
   readonly enabled: boolean;
   /** What a user sets to enable it, for error messages. */
@@ -55,6 +58,14 @@ export interface WildcardAlias {
   readonly target: ModelTarget;
 }
 
+/** A provider key taken as a placeholder, not a secret (docs/configuration.md): named in a start-up warning. */
+export interface PlaceholderKey {
+  readonly variable: string;
+  readonly provider: string;
+  /** `placeholder`: a known placeholder value; `local`: shorter than MIN_KEY_LENGTH, for a local or private base URL. */
+  readonly reason: 'placeholder' | 'local';
+}
+
 export interface Config {
   readonly providers: ReadonlyMap<string, Provider>;
   readonly aliases: ReadonlyMap<string, ModelTarget>;
@@ -66,7 +77,7 @@ export interface Config {
   readonly allowUnauthenticated: boolean;
   readonly timeoutMs: number;
   readonly maxBodyBytes: number;
-  /** Limits against hostile upstreams and clients (README "Limits"). */
+  /** Limits against hostile upstreams and clients (docs/limits.md). */
   readonly maxAnswerBytes: number;
   readonly maxErrorBytes: number;
   readonly maxEventBytes: number;
@@ -76,6 +87,8 @@ export interface Config {
   readonly log: LogLevel;
   /** Every secret the config holds, so that logs and errors can be scrubbed of them. */
   readonly secrets: readonly string[];
+  /** Provider keys sent upstream but not treated as secrets (not in `secrets`). */
+  readonly placeholderKeys: readonly PlaceholderKey[];
 }
 
 export class ConfigError extends Error {
@@ -107,21 +120,24 @@ const str = (env: EnvRecord, name: string): string | undefined => {
 };
 
 /**
- * The shortest key the gateway accepts. Every configured key is scrubbed from whatever the upstream sends back
- * (errors, headers, translated streams, logs); a key of a few characters cannot be scrubbed without blanking
- * out ordinary words, so it is refused at start-up instead.
+ * The shortest secret key the gateway accepts. Every configured key is scrubbed from whatever the upstream sends
+ * back (errors, headers, translated streams, logs); a key of a few characters cannot be scrubbed without
+ * blanking out ordinary words, so it is refused at start-up instead, unless it is a provider's placeholder
+ * (src/placeholder-key.ts), which is not a secret at all.
  */
 export const MIN_KEY_LENGTH = 8;
 
-/** A key variable: like `str`, refused when shorter than MIN_KEY_LENGTH. */
-function keyVar(env: EnvRecord, name: string): string | undefined {
-  const key = str(env, name);
-  if (key !== undefined && key.length < MIN_KEY_LENGTH) throw shortKey(name);
-  return key;
-}
+/** A provider key variable, as text; checked against its provider's final base URL in `providerSecrets`. */
+const keyVar = str;
 
-const shortKey = (name: string) =>
-  new ConfigError(name, `a key must have at least ${MIN_KEY_LENGTH} characters (a shorter one could not be redacted from error messages and logs safely)`);
+const shortKey = (name: string, provider?: string) =>
+  new ConfigError(
+    name,
+    `a key must have at least ${MIN_KEY_LENGTH} characters (a shorter one could not be redacted from error messages and logs safely)` +
+      (provider === undefined
+        ? ''
+        : `; a placeholder for a local server is accepted: a known one (EMPTY, none, ollama, ...) or a short key when provider ${provider}'s base URL is a loopback or private address`),
+  );
 
 export const envPrefix = (id: string) => id.toUpperCase().replace(/[^A-Z0-9]/g, '_');
 
@@ -174,6 +190,7 @@ export function customBaseUrl(url: string): string {
 function makeProvider(
   spec: ProviderSpec,
   apiKey: string | undefined,
+  apiKeyVariable: string,
   enabled: boolean,
   enableHint: string,
 ): Provider {
@@ -193,6 +210,7 @@ function makeProvider(
     reasoning: spec.reasoning ?? (anthropic ? 'none' : 'reasoning'),
     auth: spec.auth,
     apiKey,
+    apiKeyVariable,
     enabled,
     enableHint,
     quirks: Object.freeze({ ...spec.quirks }),
@@ -207,9 +225,9 @@ function builtinProvider(env: EnvRecord, spec: ProviderSpec): Provider {
   const resolved = { ...spec, baseUrl: base ? parseUrl(baseVar, base) : spec.baseUrl };
   const key = keyVar(env, keyVarName);
   if (spec.keyless) {
-    return makeProvider(resolved, key, base !== undefined || key !== undefined, baseVar);
+    return makeProvider(resolved, key, keyVarName, base !== undefined || key !== undefined, baseVar);
   }
-  return makeProvider(resolved, key, key !== undefined, keyVarName);
+  return makeProvider(resolved, key, keyVarName, key !== undefined, keyVarName);
 }
 
 function customProvider(env: EnvRecord): Provider {
@@ -219,6 +237,7 @@ function customProvider(env: EnvRecord): Provider {
   return makeProvider(
     { id: 'custom', kind: 'openai-compatible', baseUrl: base, auth: 'bearer', reasoning: 'reasoning' },
     key,
+    'CUSTOM_PROVIDER_KEY',
     url !== undefined && key !== undefined,
     'CUSTOM_PROVIDER_URL and CUSTOM_PROVIDER_KEY',
   );
@@ -283,7 +302,7 @@ function extraProviders(env: EnvRecord, known: Map<string, Provider>): void {
       chatViaResponses,
       reasoning: (reasoning as ReasoningCarrier | undefined) ?? (previous?.kind === kind ? previous.reasoning : undefined),
     };
-    known.set(id, makeProvider(spec, key, keyless || key !== undefined || auth === 'none', keyName));
+    known.set(id, makeProvider(spec, key, keyName, keyless || key !== undefined || auth === 'none', keyName));
   }
 }
 
@@ -301,7 +320,7 @@ function parseTarget(variable: string, value: unknown, providers: ReadonlyMap<st
   return Object.freeze({ provider, model });
 }
 
-/** Defaults no real provider or client reaches (README "Limits"). */
+/** Defaults no real provider or client reaches (docs/limits.md). */
 export const LIMIT_DEFAULTS = Object.freeze({
   /** A whole-read (non-streamed) answer: 64 MiB. */
   maxAnswerBytes: 64 * 1024 * 1024,
@@ -318,6 +337,24 @@ export const LIMIT_DEFAULTS = Object.freeze({
   /** Nesting of the request's JSON body. */
   maxJsonDepth: 128,
 });
+
+/**
+ * Every provider key, checked against its provider's final base URL (after MINI_LLM_PROVIDERS): secrets, and the
+ * placeholders that are sent upstream but not redacted. A short key that is not a placeholder is refused.
+ */
+function providerSecrets(providers: ReadonlyMap<string, Provider>): { secrets: string[]; placeholderKeys: PlaceholderKey[] } {
+  const secrets: string[] = [];
+  const placeholderKeys: PlaceholderKey[] = [];
+  for (const p of providers.values()) {
+    if (p.apiKey === undefined) continue;
+    // A provider that is not enabled (the custom one without its URL) has no base URL of its own to judge by.
+    const kind = providerKeyKind(p.apiKey, p.enabled ? p.baseUrl : undefined, MIN_KEY_LENGTH);
+    if (kind === 'too-short') throw shortKey(p.apiKeyVariable, p.id);
+    if (kind === 'secret') secrets.push(p.apiKey);
+    else placeholderKeys.push(Object.freeze({ variable: p.apiKeyVariable, provider: p.id, reason: kind }));
+  }
+  return { secrets, placeholderKeys };
+}
 
 export function loadConfig(env: EnvRecord): Config {
   const providers = new Map<string, Provider>();
@@ -363,7 +400,7 @@ export function loadConfig(env: EnvRecord): Config {
     .filter((k) => k !== '');
   if (apiKeys.some((k) => k.length < MIN_KEY_LENGTH)) throw shortKey('MINI_LLM_API_KEY');
 
-  const secrets = [...providers.values()].map((p) => p.apiKey).filter((k): k is string => !!k);
+  const { secrets, placeholderKeys } = providerSecrets(providers);
   return Object.freeze({
     providers,
     aliases,
@@ -381,5 +418,6 @@ export function loadConfig(env: EnvRecord): Config {
     maxJsonDepth: parseInteger(env, 'MINI_LLM_MAX_JSON_DEPTH', LIMIT_DEFAULTS.maxJsonDepth, 1, 10_000),
     log,
     secrets: Object.freeze([...secrets, ...apiKeys]),
+    placeholderKeys: Object.freeze(placeholderKeys),
   });
 }

@@ -22,11 +22,11 @@ if (!installed) console.warn('codex.test.ts skipped: the Codex CLI is not instal
 const GATEWAY_KEY = 'gw-test-key-codex-0123';
 const LIMIT_MS = 60_000;
 
-/** The README's Codex config.toml, word for word but for the gateway's port and (for the chat-only case) the model. */
+/** docs/clients.md's Codex config.toml, word for word but for the gateway's port and (for the chat-only case) the model. */
 function codexConfig(url: string, model: string): string {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  const toml = /### Codex CLI[\s\S]*?```toml\n([\s\S]*?)```/.exec(readme)?.[1];
-  if (!toml) throw new Error('README.md has no ```toml block under "### Codex CLI"');
+  const doc = readFileSync(join(ROOT, 'docs/clients.md'), 'utf8');
+  const toml = /\n## Codex CLI\n[\s\S]*?```toml\n([\s\S]*?)```/.exec(doc)?.[1];
+  if (!toml) throw new Error('docs/clients.md has no ```toml block under "## Codex CLI"');
   expect(toml).toContain('base_url = "http://127.0.0.1:3333/v1"');
   return toml.replace('http://127.0.0.1:3333', url).replace(/^model = ".*"$/m, `model = "${model}"`);
 }

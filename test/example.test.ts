@@ -1,4 +1,4 @@
-/** The README's child-process example, run word for word as a parent process: after it stops, no gateway is left. */
+/** The child-process example of docs/embedding.md (examples/child-process.ts), run word for word as a parent process: after it stops, no gateway is left. */
 import { execFile, execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';

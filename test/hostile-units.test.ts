@@ -64,8 +64,9 @@ describe('redaction (item 1)', () => {
     expect(new TextDecoder().decode(redactBytes(new TextEncoder().encode('key sk-12345678'), ['sk-12345678']))).toBe('key [redacted]');
   });
 
+  // Providers on public addresses: a short key on a local one is a placeholder (test/placeholder-keys.test.ts).
   it.each(['OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'CUSTOM_PROVIDER_KEY', 'MINI_LLM_API_KEY', 'MYKEY'])('a key shorter than 8 characters in %s is refused at start-up, naming the variable', (name) => {
-    const env: Record<string, string> = { [name]: 'short', CUSTOM_PROVIDER_URL: 'http://127.0.0.1:9', MINI_LLM_PROVIDERS: '{"mine":{"baseUrl":"http://127.0.0.1:9/v1","apiKeyEnv":"MYKEY"}}' };
+    const env: Record<string, string> = { [name]: 'short', CUSTOM_PROVIDER_URL: 'https://custom.example', MINI_LLM_PROVIDERS: '{"mine":{"baseUrl":"https://mine.example/v1","apiKeyEnv":"MYKEY"}}' };
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(name);
     expect(() => loadConfig({ ...env, [name]: 'x'.repeat(MIN_KEY_LENGTH) })).not.toThrow();

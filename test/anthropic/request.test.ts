@@ -337,6 +337,7 @@ describe('anthropic adapter requests', () => {
     reasoning: 'none',
     auth: 'x-api-key',
     apiKey: 'sk-ant-test',
+    apiKeyVariable: 'ANTHROPIC_API_KEY',
     enabled: true,
     enableHint: 'ANTHROPIC_API_KEY',
     quirks: {},

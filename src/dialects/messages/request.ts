@@ -2,7 +2,7 @@
  * Anthropic Messages request → OpenAI chat request, for OpenAI-compatible providers (ENDPOINTS.md §3.1).
  * Pure: reads the client body, returns a new chat body. Built field by field (an allowlist): Claude Code and the
  * Anthropic SDKs send Anthropic-only fields (`context_management`, `output_config.effort`, `mcp_servers`, ...)
- * that OpenAI-compatible APIs reject as unknown, so what is not mapped here is dropped (README lists it).
+ * that OpenAI-compatible APIs reject as unknown, so what is not mapped here is dropped (docs/messages.md lists it).
  * @see https://docs.claude.com/en/api/messages
  */
 import { invalidRequest } from '../../errors.js';
