@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { chatToMessage } from '../src/dialects/messages/response.js';
 import { messagesToChat } from '../src/dialects/messages/request.js';
+import { decodeReasoning, encodeReasoning } from '../src/dialects/reasoning-envelope.js';
 import { echoOf } from '../src/dialects/responses/envelope.js';
 import { toChatRequest } from '../src/dialects/responses/request.js';
 import { createResponsesStreamTranslator } from '../src/dialects/responses/stream.js';
@@ -48,8 +49,19 @@ describe('item 3: the mappers take 300k-item lists (no spread into a call)', () 
       },
     },
     {
-      row: 'chat answer → Message: thinking_blocks from the provider',
-      run: () => chatToMessage({ choices: [{ message: { thinking_blocks: many(N, () => ({ type: 'redacted_thinking', data: 'd' })) } }] }, 'm').content.length,
+      row: 'chat answer → Message: thinking_blocks from the provider (in the envelope)',
+      run: () => {
+        const m = chatToMessage({ choices: [{ message: { thinking_blocks: many(N, () => ({ type: 'redacted_thinking', data: 'd' })) } }] }, 'm', undefined, 'p');
+        return decodeReasoning(m.content[0].signature, 'p')!.thinking_blocks!.length;
+      },
+    },
+    {
+      row: 'messages → chat: reasoning_details inside one thinking signature',
+      run: () => {
+        const signature = encodeReasoning({ provider: 'p', reasoning_details: many(N, (i) => ({ type: 'reasoning.text', text: 't', index: i })) });
+        const chat = messagesToChat({ messages: [{ role: 'assistant', content: [{ type: 'thinking', thinking: 't', signature }, { type: 'text', text: 'a' }] }] }, 'm', { provider: 'p' });
+        return (chat.messages as Json[])[0].reasoning_details.length;
+      },
     },
     {
       row: 'responses → chat: instructions as items',

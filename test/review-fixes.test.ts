@@ -279,7 +279,7 @@ describe('Messages stream: a refusal (OpenAI structured outputs) is not dropped'
     const text = events.filter((e) => e.delta?.type === 'text_delta').map((e) => e.delta.text).join('');
     expect(text).toBe("I'm sorry, I cannot help.");
     expect(events.find((e) => e.type === 'message_delta').delta.stop_reason).toBe('refusal');
-    expect(chatToMessage({ choices: [{ message: { content: null, refusal: "I'm sorry, I cannot help." }, finish_reason: 'stop' }] }, 'm')).toMatchObject({ content: [{ type: 'text', text: "I'm sorry, I cannot help." }], stop_reason: 'refusal' });
+    expect(chatToMessage({ choices: [{ message: { content: null, refusal: "I'm sorry, I cannot help." }, finish_reason: 'stop' }] }, 'm', undefined, 'p')).toMatchObject({ content: [{ type: 'text', text: "I'm sorry, I cannot help." }], stop_reason: 'refusal' });
   });
 });
 

@@ -6,6 +6,7 @@
  * not here. Another provider's `encrypted_content` (OpenAI's) does not carry the prefix and is dropped.
  */
 import { jsonDepthExceeds, MAX_EMBEDDED_JSON_DEPTH } from '../../json-depth.js';
+import { isEnvelope } from '../reasoning-envelope.js';
 
 type Json = Record<string, unknown>;
 
@@ -48,4 +49,21 @@ export function decodeThinking(encrypted: unknown, provider?: string): Json[] | 
   } catch {
     return undefined;
   }
+}
+
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A reasoning item whose `encrypted_content` the gateway wrote (either envelope): no provider's own. */
+const isGatewayItem = (item: unknown) =>
+  isObject(item) && item.type === 'reasoning' && typeof item.encrypted_content === 'string' && (item.encrypted_content.startsWith(PREFIX) || isEnvelope(item.encrypted_content));
+
+/**
+ * The `input` of a request passed through to a provider that speaks Responses (OpenAI) without the reasoning
+ * items the gateway wrote for another provider (a conversation that went to DeepSeek or Claude first): OpenAI
+ * refuses an `encrypted_content` it did not issue. The body comes back as it was (no copy) when it holds none.
+ */
+export function withoutGatewayReasoning(body: Json): Json {
+  const input = body.input;
+  if (!Array.isArray(input) || !input.some(isGatewayItem)) return body;
+  return { ...body, input: input.filter((item) => !isGatewayItem(item)) };
 }
