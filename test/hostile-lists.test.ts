@@ -103,7 +103,7 @@ describe('item 3: the mappers take 300k-item lists (no spread into a call)', () 
     const chunk = (delta: Json, finish: string | null = null) => JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta, finish_reason: finish }] });
     const out = t.event('', chunk({ thinking_blocks: many(N, () => ({})) })) + t.event('', chunk({ content: 'x' }, 'stop')) + t.event('', '[DONE]');
     const done = parseSse(out).events.find((e) => e.data.type === 'response.completed')!.data.response;
-    expect(decodeThinking(done.output[0].encrypted_content, 'p')).toHaveLength(N);
+    expect(decodeReasoning(done.output[0].encrypted_content, 'p')!.thinking_blocks).toHaveLength(N);
   });
 });
 

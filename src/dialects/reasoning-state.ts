@@ -101,6 +101,12 @@ export function restoreState(body: Json, recall: (ids: string[]) => PivotState |
   return out ? { ...body, messages: out } : body;
 }
 
+/**
+ * The most reasoning text of one streamed answer kept for the reasoning cache (characters). Past it the cache
+ * entry goes without its text (a provider that requires the field then gets it empty).
+ */
+export const REMEMBERED_TEXT_LIMIT = 1 << 20;
+
 /** What a stream translator holds, against its bound (stream-state.ts). */
 export interface Holder {
   hold(n: number): void;

@@ -45,7 +45,7 @@ export const messagesDialect: Dialect = {
     const chat = messagesToChat(body, upstreamModel, { maxCompletionTokens: provider.id === 'openai', provider: provider.id });
     const names = shortenedToolNames(body.tools);
     return viaChat(input, chat, {
-      stream: (s) => chatToMessagesStream(s, { model, names }),
+      stream: (s, remember) => chatToMessagesStream(s, { model, names, provider: provider.id, remember }),
       whole: (c) => chatToMessage(c, model, names, provider.id),
     });
   },

@@ -38,8 +38,8 @@ export const responsesDialect: Dialect = {
     const encrypted = wantsEncrypted(body.include);
     let translator: ResponsesStreamTranslator | undefined;
     const plan = viaChat(input, chat, {
-      stream(source) {
-        translator = createResponsesStreamTranslator({ echo, origins, id, encrypted, provider: provider.id });
+      stream(source, remember) {
+        translator = createResponsesStreamTranslator({ echo, origins, id, encrypted, provider: provider.id, remember });
         return sseTransform(source, translator);
       },
       whole: (answer) => toResponse(answer, { echo, origins, id, encrypted, provider: provider.id }),
