@@ -81,7 +81,7 @@ export const toolName = (name: unknown, names?: ReadonlyMap<string, string>): st
  * with it), which the request mapper opens again for that provider only. Never Anthropic's own signature: a
  * Messages request to an Anthropic provider is passed through, and its answer never comes this way.
  */
-export const thinkingBlock = (provider: string, text: string, state: PivotState): Json => ({
+const thinkingBlock = (provider: string, text: string, state: PivotState): Json => ({
   type: 'thinking',
   thinking: text,
   signature: encodeReasoning({ provider, reasoning_details: state.reasoning_details, extra_content: state.extra_content, thinking_blocks: state.thinking_blocks }),
