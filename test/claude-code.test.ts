@@ -117,7 +117,7 @@ describe.runIf(installed)('Claude Code CLI through the gateway', () => {
       const messages = withResult.body.messages as any[];
       expect(messages.at(-2)).toMatchObject({ role: 'assistant', tool_calls: [{ id: toolId, type: 'function', function: { name: 'Read' } }] });
       expect(messages.at(-1)).toMatchObject({ role: 'tool', tool_call_id: toolId });
-      // The thinking block Claude Code sent back in its history is not forwarded to another model.
+      // The thinking Claude Code sent back goes only where the provider reads it: OpenAI's chat API reads none.
       expect(JSON.stringify(messages)).not.toContain('The user wants the note');
     } else {
       const messages = withResult.body.messages as any[];
