@@ -102,13 +102,27 @@ describe('createChatAssembler', () => {
     expect(() => assemble(['{"id":'])).toThrow(/unreadable/);
   });
 
-  it('undoes completionAsChunks: a whole answer as chunks and back is the same answer', () => {
+  it('undoes completionAsChunks: a whole answer as chunks and back is the same answer (its reasoning state too)', () => {
     const whole = {
       id: 'chatcmpl-9',
       object: 'chat.completion',
       created: 9,
       model: 'm',
-      choices: [{ index: 0, message: { role: 'assistant', content: 'Paris.', refusal: null, reasoning_content: 'think', tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '{}' } }] }, logprobs: null, finish_reason: 'tool_calls' }],
+      choices: [
+        {
+          index: 0,
+          message: {
+            role: 'assistant',
+            content: 'Paris.',
+            refusal: null,
+            reasoning_content: 'think',
+            reasoning_details: [{ type: 'reasoning.text', text: 'think', index: 0 }],
+            tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '{}' }, extra_content: { google: { thought_signature: 's' } } }],
+          },
+          logprobs: null,
+          finish_reason: 'tool_calls',
+        },
+      ],
       usage,
     };
     const events = completionAsChunks(whole).split('\n\n').filter(Boolean).map((e) => e.replace(/^data: /, ''));
