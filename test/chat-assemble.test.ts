@@ -45,6 +45,24 @@ describe('createChatAssembler', () => {
       [chunk({ tool_calls: [{ id: 'c1', function: { name: 'a', arguments: '{' } }] }), chunk({ tool_calls: [{ function: { arguments: '}' } }] }), chunk({ tool_calls: [{ id: 'c2', function: { name: 'b', arguments: '{}' } }] }), chunk({}, 'tool_calls')],
       completion({ tool_calls: [{ id: 'c1', type: 'function', function: { name: 'a', arguments: '{}' } }, { id: 'c2', type: 'function', function: { name: 'b', arguments: '{}' } }] }, 'tool_calls'),
     ],
+    [
+      "reasoning_details fragments of one entry merged (OpenRouter); a call's extra_content (Gemini) kept",
+      [
+        chunk({ reasoning: 'a', reasoning_details: [{ type: 'reasoning.text', text: 'a', format: 'f', index: 0 }] }),
+        chunk({ reasoning: 'b', reasoning_details: [{ type: 'reasoning.text', text: 'b', format: 'f', index: 0 }] }),
+        chunk({ tool_calls: [{ index: 0, id: 'c1', type: 'function', function: { name: 'a', arguments: '{}' }, extra_content: { google: { thought_signature: 's' } } }] }),
+        chunk({ reasoning_details: [{ type: 'reasoning.encrypted', data: 'd', id: 'c1', format: 'f', index: 1 }] }),
+        chunk({}, 'tool_calls'),
+      ],
+      completion(
+        {
+          reasoning: 'ab',
+          reasoning_details: [{ type: 'reasoning.text', text: 'ab', format: 'f', index: 0 }, { type: 'reasoning.encrypted', data: 'd', id: 'c1', format: 'f', index: 1 }],
+          tool_calls: [{ id: 'c1', type: 'function', function: { name: 'a', arguments: '{}' }, extra_content: { google: { thought_signature: 's' } } }],
+        },
+        'tool_calls',
+      ),
+    ],
     ['a refusal', [chunk({ refusal: 'I can' }), chunk({ refusal: 'not.' }, 'stop')], completion({ refusal: 'I cannot.' })],
     ['vLLM stop_reason and Anthropic stop_details kept on the choice', [chunk({ content: 'a' }, 'stop', { stop_reason: '###', stop_details: { type: 'x' } })], { ...completion({ content: 'a' }), choices: [{ ...completion({ content: 'a' }).choices[0], stop_reason: '###', stop_details: { type: 'x' } }] }],
     [
@@ -84,13 +102,27 @@ describe('createChatAssembler', () => {
     expect(() => assemble(['{"id":'])).toThrow(/unreadable/);
   });
 
-  it('undoes completionAsChunks: a whole answer as chunks and back is the same answer', () => {
+  it('undoes completionAsChunks: a whole answer as chunks and back is the same answer (its reasoning state too)', () => {
     const whole = {
       id: 'chatcmpl-9',
       object: 'chat.completion',
       created: 9,
       model: 'm',
-      choices: [{ index: 0, message: { role: 'assistant', content: 'Paris.', refusal: null, reasoning_content: 'think', tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '{}' } }] }, logprobs: null, finish_reason: 'tool_calls' }],
+      choices: [
+        {
+          index: 0,
+          message: {
+            role: 'assistant',
+            content: 'Paris.',
+            refusal: null,
+            reasoning_content: 'think',
+            reasoning_details: [{ type: 'reasoning.text', text: 'think', index: 0 }],
+            tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '{}' }, extra_content: { google: { thought_signature: 's' } } }],
+          },
+          logprobs: null,
+          finish_reason: 'tool_calls',
+        },
+      ],
       usage,
     };
     const events = completionAsChunks(whole).split('\n\n').filter(Boolean).map((e) => e.replace(/^data: /, ''));

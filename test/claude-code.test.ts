@@ -6,18 +6,18 @@
  *
  * Needs `cd test/clients && npm ci`: without it the suite is skipped, except on CI (`CI` set), where it fails.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, startGateway, type RunningGateway } from './helpers.js';
+import { claudeInstalled as installed, runClaude as runClaudeWith, RUN_TIMEOUT_MS } from './cli-runs.js';
+import { startGateway, type RunningGateway } from './helpers.js';
 import { startMessagesUpstream, UPSTREAM_KEYS, type MessagesUpstream, type Turn, type UpstreamRequest } from './mocks/messages-upstream.js';
 
-const CLAUDE = join(ROOT, 'test/clients/node_modules/.bin/claude');
-const installed = existsSync(CLAUDE);
 const GATEWAY_KEY = 'gw-claude-code-0123456789';
-const RUN_TIMEOUT_MS = 60_000;
+
+/** `claude -p <prompt>` with this suite's gateway key (cli-runs.ts). */
+const runClaude = (prompt: string, gatewayUrl: string, cwd: string, extraEnv: Record<string, string> = {}) => runClaudeWith(prompt, gatewayUrl, cwd, GATEWAY_KEY, extraEnv);
 
 if (!installed && !process.env.CI) {
   console.warn('test/claude-code.test.ts skipped: the Claude Code CLI is not installed (run `cd test/clients && npm ci`).');
@@ -28,57 +28,6 @@ describe.runIf(!installed && process.env.CI)('Claude Code CLI on CI', () => {
     throw new Error('test/clients/node_modules/.bin/claude is missing: CI must run `(cd test/clients && npm ci --no-audit --no-fund)` first.');
   });
 });
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** `claude -p <prompt>` in `cwd` with a fresh HOME; killed (its whole process group) after RUN_TIMEOUT_MS. */
-function runClaude(prompt: string, gatewayUrl: string, cwd: string, extraEnv: Record<string, string> = {}): Promise<Run> {
-  const home = mkdtempSync(join(tmpdir(), 'claude-home-'));
-  const child = spawn(CLAUDE, ['-p', prompt], {
-    cwd,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    // An extra variable set to '' is left out (to run with ANTHROPIC_AUTH_TOKEN instead of ANTHROPIC_API_KEY).
-    env: Object.fromEntries(
-      Object.entries({
-        PATH: process.env.PATH ?? '',
-        HOME: home,
-        ANTHROPIC_BASE_URL: gatewayUrl,
-        ANTHROPIC_API_KEY: GATEWAY_KEY,
-        DISABLE_TELEMETRY: '1',
-        CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-        ...extraEnv,
-      }).filter(([, v]) => v !== ''),
-    ),
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d) => (stdout += d));
-  child.stderr!.on('data', (d) => (stderr += d));
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }, RUN_TIMEOUT_MS);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      try {
-        process.kill(-child.pid!, 'SIGKILL'); // anything it left behind in its group
-      } catch {
-        // none
-      }
-      rmSync(home, { recursive: true, force: true });
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 /** Whether the request's last message carries a tool result (Messages: a tool_result block; chat: a tool message). */
 const hasToolResult = (req: UpstreamRequest) => {
@@ -168,7 +117,7 @@ describe.runIf(installed)('Claude Code CLI through the gateway', () => {
       const messages = withResult.body.messages as any[];
       expect(messages.at(-2)).toMatchObject({ role: 'assistant', tool_calls: [{ id: toolId, type: 'function', function: { name: 'Read' } }] });
       expect(messages.at(-1)).toMatchObject({ role: 'tool', tool_call_id: toolId });
-      // The thinking block Claude Code sent back in its history is not forwarded to another model.
+      // The thinking Claude Code sent back goes only where the provider reads it: OpenAI's chat API reads none.
       expect(JSON.stringify(messages)).not.toContain('The user wants the note');
     } else {
       const messages = withResult.body.messages as any[];

@@ -6,16 +6,13 @@
  * with it; and Codex's built-in `openai` provider (`openai_base_url`), which tries a WebSocket first and must
  * fall back to HTTP on the gateway's 426. Without test/clients/node_modules: skipped locally, a failure on CI.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CODEX, codexExec as runCodex, codexInstalled as installed } from './cli-runs.js';
 import { ROOT, startGateway, startResponsesUpstreams, type ResponsesUpstreams, type RunningGateway } from './helpers.js';
 import { PLAIN_TEXT } from './mocks/scripted-reply.js';
 
-const CODEX = join(ROOT, 'test/clients/node_modules/.bin/codex');
-const installed = existsSync(CODEX);
 if (!installed && process.env.CI) throw new Error(`Codex CLI missing at ${CODEX}: run "cd test/clients && npm install" before the tests.`);
 if (!installed) console.warn('codex.test.ts skipped: the Codex CLI is not installed (cd test/clients && npm install).');
 
@@ -31,46 +28,8 @@ function codexConfig(url: string, model: string): string {
   return toml.replace('http://127.0.0.1:3333', url).replace(/^model = ".*"$/m, `model = "${model}"`);
 }
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** `codex exec` in a fresh CODEX_HOME, killed (its whole process group, by PID) after LIMIT_MS. */
-function codexExec(url: string, model: string, prompt: string, config = codexConfig(url, model)): Promise<Run> {
-  const home = mkdtempSync(join(tmpdir(), 'codex-home-'));
-  const work = join(home, 'work');
-  mkdirSync(join(home, '.codex'), { recursive: true });
-  mkdirSync(work);
-  writeFileSync(join(home, '.codex', 'config.toml'), config);
-  const child = spawn(CODEX, ['exec', '--skip-git-repo-check', prompt], {
-    cwd: work,
-    env: { PATH: process.env.PATH ?? '', HOME: home, CODEX_HOME: join(home, '.codex'), MINI_LLM_API_KEY: GATEWAY_KEY, CODEX_API_KEY: GATEWAY_KEY, RUST_LOG: 'error' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  const kill = () => {
-    try {
-      process.kill(-child.pid!, 'SIGKILL');
-    } catch {
-      // gone already
-    }
-  };
-  const timer = setTimeout(kill, LIMIT_MS);
-  return new Promise((resolve) => {
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      kill(); // anything it left behind in its group
-      rmSync(home, { recursive: true, force: true });
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+/** `codex exec` with this suite's gateway key (cli-runs.ts), configured as docs/clients.md says. */
+const codexExec = (url: string, model: string, prompt: string, config = codexConfig(url, model)) => runCodex(url, model, prompt, GATEWAY_KEY, config);
 
 describe.skipIf(!installed)('Codex CLI through the gateway', () => {
   let up: ResponsesUpstreams;

@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { chatToMessage } from '../src/dialects/messages/response.js';
 import { messagesToChat } from '../src/dialects/messages/request.js';
+import { decodeReasoning, encodeReasoning } from '../src/dialects/reasoning-envelope.js';
 import { echoOf } from '../src/dialects/responses/envelope.js';
 import { toChatRequest } from '../src/dialects/responses/request.js';
 import { createResponsesStreamTranslator } from '../src/dialects/responses/stream.js';
@@ -48,8 +49,19 @@ describe('item 3: the mappers take 300k-item lists (no spread into a call)', () 
       },
     },
     {
-      row: 'chat answer → Message: thinking_blocks from the provider',
-      run: () => chatToMessage({ choices: [{ message: { thinking_blocks: many(N, () => ({ type: 'redacted_thinking', data: 'd' })) } }] }, 'm').content.length,
+      row: 'chat answer → Message: thinking_blocks from the provider (in the envelope)',
+      run: () => {
+        const m = chatToMessage({ choices: [{ message: { thinking_blocks: many(N, () => ({ type: 'redacted_thinking', data: 'd' })) } }] }, 'm', undefined, 'p');
+        return decodeReasoning(m.content[0].signature, 'p')!.thinking_blocks!.length;
+      },
+    },
+    {
+      row: 'messages → chat: reasoning_details inside one thinking signature',
+      run: () => {
+        const signature = encodeReasoning({ provider: 'p', reasoning_details: many(N, (i) => ({ type: 'reasoning.text', text: 't', index: i })) });
+        const chat = messagesToChat({ messages: [{ role: 'assistant', content: [{ type: 'thinking', thinking: 't', signature }, { type: 'text', text: 'a' }] }] }, 'm', { provider: 'p' });
+        return (chat.messages as Json[])[0].reasoning_details.length;
+      },
     },
     {
       row: 'responses → chat: instructions as items',
@@ -91,7 +103,7 @@ describe('item 3: the mappers take 300k-item lists (no spread into a call)', () 
     const chunk = (delta: Json, finish: string | null = null) => JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta, finish_reason: finish }] });
     const out = t.event('', chunk({ thinking_blocks: many(N, () => ({})) })) + t.event('', chunk({ content: 'x' }, 'stop')) + t.event('', '[DONE]');
     const done = parseSse(out).events.find((e) => e.data.type === 'response.completed')!.data.response;
-    expect(decodeThinking(done.output[0].encrypted_content, 'p')).toHaveLength(N);
+    expect(decodeReasoning(done.output[0].encrypted_content, 'p')!.thinking_blocks).toHaveLength(N);
   });
 });
 

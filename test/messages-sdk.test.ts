@@ -4,6 +4,7 @@
  */
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeReasoning } from '../src/dialects/reasoning-envelope.js';
 import { readEvents, startGateway, type RunningGateway } from './helpers.js';
 import { startMockProvider, type MockProvider } from './mock-provider.js';
 import { startMessagesUpstream, UPSTREAM_KEYS, type MessagesUpstream, type UpstreamRequest } from './mocks/messages-upstream.js';
@@ -193,7 +194,8 @@ describe('translated to an OpenAI-compatible provider', () => {
   it('reasoning comes back as a thinking block, streamed and whole', async () => {
     mock.reply = () => ({ text: '4', thinking: '2+2 is 4' });
     const streamed = await client().messages.stream({ model: 'gpt-4o-mini', max_tokens: 64, messages: [{ role: 'user', content: '2+2?' }] }).finalMessage();
-    expect(streamed.content).toEqual([{ type: 'thinking', thinking: '2+2 is 4', signature: '' }, { type: 'text', text: '4' }]);
+    // Signed with the gateway envelope naming the provider (issue 18): the text goes back to it only.
+    expect(streamed.content).toEqual([{ type: 'thinking', thinking: '2+2 is 4', signature: encodeReasoning({ provider: 'openai' }) }, { type: 'text', text: '4' }]);
     const whole = await client().messages.create({ model: 'gpt-4o-mini', max_tokens: 64, messages: [{ role: 'user', content: '2+2?' }] });
     expect(whole.content).toEqual(streamed.content);
   });

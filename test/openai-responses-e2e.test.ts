@@ -3,7 +3,7 @@
  * the strict OpenAI mock (test/mocks/openai-upstream.ts):
  * - `/v1/messages` → `openai` (gpt-5.4): goes upstream as a Responses request (stateless, encrypted reasoning asked
  *   for), text and a three-turn tool loop with thinking, whole and streamed; the reasoning summary arrives as
- *   thinking. (Until the Messages dialect carries `reasoning_details`, Claude clients cannot send the state back.)
+ *   thinking, the encrypted items in its signature (test/reasoning-messages.test.ts checks they come back).
  * - chat with `chatViaResponses: true`: the `openai` SDK runs a three-turn tool loop sending each answer's
  *   `reasoning_details` back; the mock checks each replayed item against what it issued, and the recorded requests
  *   show turn N's reasoning item, unmodified, right before turn N's function call in every later request.
@@ -13,6 +13,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeReasoning } from '../src/dialects/reasoning-envelope.js';
 import { sharedServer, startGateway, type RunningGateway } from './helpers.js';
 import { OPENAI_KEY, startOpenAIUpstream } from './mocks/openai-upstream.js';
 import { schemaErrors } from './schemas/openapi.js';
@@ -48,7 +49,10 @@ describe('/v1/messages → openai goes upstream on Responses', () => {
   it('messages.create and messages.stream(): text', async () => {
     const before = mock().requests.length;
     const msg = await anthropic().messages.create({ model: 'gpt-5.4', max_tokens: 256, messages: [{ role: 'user', content: 'Capital of France?' }] });
-    expect(msg.content).toEqual([{ type: 'text', text: 'The capital of France is Paris.' }]);
+    // No summary asked for: a thinking block without text, its signature the envelope of the encrypted reasoning item.
+    const item = mock().issued.at(-1)!;
+    const details = [{ type: 'reasoning.encrypted', id: item.id, data: item.encrypted_content, format: 'openai-responses-v1', index: 0 }];
+    expect(msg.content).toEqual([{ type: 'thinking', thinking: '', signature: encodeReasoning({ provider: 'openai', reasoning_details: details }) }, { type: 'text', text: 'The capital of France is Paris.' }]);
     expect(msg.stop_reason).toBe('end_turn');
     expect(msg.usage).toMatchObject({ input_tokens: 32, cache_read_input_tokens: 8, output_tokens: 30 }); // 40 in, 8 of them cached
     let text = '';

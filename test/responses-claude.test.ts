@@ -51,7 +51,7 @@ describe.each([false, true])('Claude with thinking through /v1/responses (stream
       if (call) input.push({ type: 'function_call_output', call_id: call.call_id, output: '18°C' });
     }
     expect(answers.map((a) => a.output.map((i: Json) => i.type))).toEqual([['reasoning', 'message', 'function_call'], ['reasoning', 'message', 'function_call'], ['reasoning', 'message']]);
-    for (const a of answers) expect(a.output[0].encrypted_content).toMatch(/^mlgw\.thinking\.v1:/);
+    for (const a of answers) expect(a.output[0].encrypted_content).toMatch(/^mlgw\.reasoning\.v1:/);
     const upstream = mock.requests.slice(-3);
     expect(upstream.map((r) => r.status)).toEqual([200, 200, 200]);
     expect(upstream.every((r) => r.body.thinking?.type === 'adaptive')).toBe(true);

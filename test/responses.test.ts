@@ -245,7 +245,7 @@ describe('translated', () => {
     const answer = stream ? checkResponsesStream(await res.text()).at(-1)!.data.response : await res.json();
     assertValid('Response', answer);
     expect(answer.output.map((i: any) => i.type)).toEqual(['reasoning', 'function_call']);
-    expect(answer.output[0].encrypted_content).toMatch(/^mlgw\.thinking\.v1:/);
+    expect(answer.output[0].encrypted_content).toMatch(/^mlgw\.reasoning\.v1:/);
     await post({ ...first, stream: false, input: [...first.input, ...answer.output, { type: 'function_call_output', call_id: answer.output[1].call_id, output: 'sunny' }] });
     const sent = up.chat.requests.at(-1)!.body.messages;
     expect(sent.at(-2)).toMatchObject({ role: 'assistant', thinking_blocks: [{ type: 'thinking', thinking: 'The user asks for a capital. Paris.', signature: 'EqQBCgIYAhIM-mock-signature' }], tool_calls: [{ id: answer.output[1].call_id }] });

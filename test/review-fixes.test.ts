@@ -13,6 +13,7 @@ import { echoOf } from '../src/dialects/responses/envelope.js';
 import { toChatRequest } from '../src/dialects/responses/request.js';
 import { createResponsesStreamTranslator } from '../src/dialects/responses/stream.js';
 import { decodeThinking, encodeThinking } from '../src/dialects/responses/thinking.js';
+import { encodeReasoning } from '../src/dialects/reasoning-envelope.js';
 import { resolveModel } from '../src/models.js';
 import { startGateway, type RunningGateway } from './helpers.js';
 import { checkResponsesStream } from './responses-check.js';
@@ -99,7 +100,8 @@ describe('stream: true answered with one JSON document: the client still gets it
     const msg = await stream.finalMessage();
     expect(text).toBe('Hello whole.');
     expect(msg.content).toEqual([
-      { type: 'thinking', thinking: 'Thinking it over.', signature: '' },
+      // Signed with the gateway envelope naming the provider (`up`): the text goes back to it only.
+      { type: 'thinking', thinking: 'Thinking it over.', signature: encodeReasoning({ provider: 'up' }) },
       { type: 'text', text: 'Hello whole.' },
     ]);
     expect(msg.stop_reason).toBe('end_turn');
@@ -148,7 +150,7 @@ describe('Responses stream: parallel tool calls from an upstream that omits tool
   it('are two function_call items, not one with the names and arguments run together', () => {
     const body = { model: 'a', input: 'x', tools: [{ type: 'function', name: 'get_weather' }, { type: 'function', name: 'get_time' }] };
     const { origins } = toChatRequest(body);
-    const t = createResponsesStreamTranslator({ echo: echoOf(body), origins });
+    const t = createResponsesStreamTranslator({ echo: echoOf(body), origins, provider: 'p' });
     const chunk = (delta: Record<string, unknown>, finish: string | null = null) => JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta, finish_reason: finish }] });
     let out = '';
     for (const e of [
@@ -170,7 +172,7 @@ describe('Responses stream: parallel tool calls from an upstream that omits tool
 describe('Messages stream: a live tool call with another one waiting costs linear time in its arguments', () => {
   const chunk = (tc: unknown) => JSON.stringify({ id: 'c', choices: [{ index: 0, delta: { tool_calls: [tc] }, finish_reason: null }] });
   it('parses the arguments once when they close, not once per fragment, and streams them whole and in order', () => {
-    const t = createMessagesStreamTranslator({ model: 'm' });
+    const t = createMessagesStreamTranslator({ model: 'm', provider: 'p' });
     let out = t.event('', chunk({ index: 0, id: 'call_a', function: { name: 'Write', arguments: '{"content":"' } }));
     out += t.event('', chunk({ index: 1, id: 'call_b', function: { name: 'Read', arguments: '{"path":"a"}' } }));
     const parse = vi.spyOn(JSON, 'parse');
@@ -272,20 +274,20 @@ describe('Responses: a conversation that began on Claude and goes on with anothe
 
 describe('Messages stream: a refusal (OpenAI structured outputs) is not dropped', () => {
   it('streams the refusal text and ends with stop_reason refusal, as the whole answer does', () => {
-    const t = createMessagesStreamTranslator({ model: 'm' });
+    const t = createMessagesStreamTranslator({ model: 'm', provider: 'p' });
     const chunk = (delta: unknown, finish: string | null = null) => JSON.stringify({ id: 'c', choices: [{ index: 0, delta, finish_reason: finish }] });
     const out = [chunk({ role: 'assistant', content: null, refusal: '' }), chunk({ refusal: "I'm sorry, " }), chunk({ refusal: 'I cannot help.' }), chunk({}, 'stop'), '[DONE]'].map((e) => t.event('', e)).join('');
     const events = out.split('\n\n').filter(Boolean).map((e) => JSON.parse(e.split('\n')[1].slice(6)));
     const text = events.filter((e) => e.delta?.type === 'text_delta').map((e) => e.delta.text).join('');
     expect(text).toBe("I'm sorry, I cannot help.");
     expect(events.find((e) => e.type === 'message_delta').delta.stop_reason).toBe('refusal');
-    expect(chatToMessage({ choices: [{ message: { content: null, refusal: "I'm sorry, I cannot help." }, finish_reason: 'stop' }] }, 'm')).toMatchObject({ content: [{ type: 'text', text: "I'm sorry, I cannot help." }], stop_reason: 'refusal' });
+    expect(chatToMessage({ choices: [{ message: { content: null, refusal: "I'm sorry, I cannot help." }, finish_reason: 'stop' }] }, 'm', undefined, 'p')).toMatchObject({ content: [{ type: 'text', text: "I'm sorry, I cannot help." }], stop_reason: 'refusal' });
   });
 });
 
 describe('Messages stream: text that arrives while a tool call is cut mid-arguments', () => {
   it('waits for the arguments to be whole, so the tool input is never left cut', () => {
-    const t = createMessagesStreamTranslator({ model: 'm' });
+    const t = createMessagesStreamTranslator({ model: 'm', provider: 'p' });
     const chunk = (delta: unknown, finish: string | null = null) => JSON.stringify({ id: 'c', choices: [{ index: 0, delta, finish_reason: finish }] });
     const out = [
       chunk({ tool_calls: [{ index: 0, id: 'call_a', function: { name: 'f', arguments: '{"x":' } }] }),

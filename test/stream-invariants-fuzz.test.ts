@@ -33,7 +33,7 @@ it('keeps the stream invariants over 3000 random chunk sequences', () => {
     }
     // Messages
     try {
-      const t = createMessagesStreamTranslator({ model: 'm' });
+      const t = createMessagesStreamTranslator({ model: 'm', provider: 'p' });
       let out = '';
       for (const e of events) out += t.event('', e);
       if (!t.ended) out += t.finish?.() ?? '';
@@ -52,7 +52,7 @@ it('keeps the stream invariants over 3000 random chunk sequences', () => {
     // Responses
     try {
       const body = { model: 'a', input: 'x', tools: [{ type: 'function', name: 'f' }, { type: 'function', name: 'g' }] };
-      const t = createResponsesStreamTranslator({ echo: echoOf(body), origins: toChatRequest(body).origins });
+      const t = createResponsesStreamTranslator({ echo: echoOf(body), origins: toChatRequest(body).origins, provider: 'p' });
       let out = '';
       for (const e of events) out += t.event('', e);
       if (!t.ended) out += t.finish?.() ?? t.failure('x', 'upstream_disconnected');

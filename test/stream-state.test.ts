@@ -51,7 +51,7 @@ describe('chat → Responses: text, reasoning, arguments and signed blocks held 
   const tools = [{ type: 'function', name: 'lookup', parameters: { type: 'object', properties: {} } }];
   const run = (chunks: string[], opts: { maxState?: number; encrypted?: boolean } = {}) => {
     const { origins } = toChatRequest({ model: 'm', input: 'x', tools });
-    const t = createResponsesStreamTranslator({ echo: echoOf({ model: 'm', tools }), origins, id: 'resp_state', encrypted: opts.encrypted, maxState: opts.maxState });
+    const t = createResponsesStreamTranslator({ echo: echoOf({ model: 'm', tools }), origins, id: 'resp_state', encrypted: opts.encrypted, maxState: opts.maxState, provider: 'p' });
     const fed = feed(t, chunks.map((c) => ['', c]));
     // What the stream guard does with the thrown StreamLimitError: the route's failure event.
     const failure = fed.error ? t.failure((fed.error as Error).message, (fed.error as StreamStateTooLarge).code) : '';
@@ -118,7 +118,7 @@ describe('chat → Responses: text, reasoning, arguments and signed blocks held 
 
 describe('chat → Messages: what waits for a tool call', () => {
   const run = (chunks: string[], maxState = LIMIT) => {
-    const fed = feed(createMessagesStreamTranslator({ model: 'claude', maxState }), chunks.map((c) => ['', c]));
+    const fed = feed(createMessagesStreamTranslator({ model: 'claude', maxState, provider: 'p' }), chunks.map((c) => ['', c]));
     const failure = fed.error ? messagesFailureFrame((fed.error as Error).message, (fed.error as StreamStateTooLarge).code) : '';
     return { ...fed, events: parseEvents(fed.out + failure) };
   };

@@ -42,14 +42,14 @@ export async function messagesTranslationCost(n: number): Promise<StreamCost> {
     'data: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1,"model":"bench","choices":[],"usage":{"prompt_tokens":5,"completion_tokens":1,"total_tokens":6}}\n\n',
     'data: [DONE]\n\n',
   ];
-  return streamCost([...Array.from({ length: n }, (_, i) => openAIChunk(i)), ...tail], (source) => chatToMessagesStream(source, { model: 'claude-bench' }));
+  return streamCost([...Array.from({ length: n }, (_, i) => openAIChunk(i)), ...tail], (source) => chatToMessagesStream(source, { model: 'claude-bench', provider: 'bench' }));
 }
 
 /** µs per Responses event through Responses → chat (the provider adapter) → Messages, and through a plain stream. */
 export async function messagesResponsesCost(n: number): Promise<StreamCost> {
   const { chatToMessagesStream } = await import('../../src/dialects/messages/stream.js');
   const { responsesToChatStream } = await import('../../src/providers/openai-responses/stream.js');
-  return streamCost(responsesEvents(n), (source) => chatToMessagesStream(responsesToChatStream(source, { includeUsage: true }), { model: 'claude-bench' }));
+  return streamCost(responsesEvents(n), (source) => chatToMessagesStream(responsesToChatStream(source, { includeUsage: true }), { model: 'claude-bench', provider: 'bench' }));
 }
 
 /** The table rows; `ratio(a, b)` is run.ts's per-round ratio of b over a. */

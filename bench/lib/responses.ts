@@ -27,7 +27,7 @@ export async function responsesTranslationCost(n: number): Promise<StreamCost> {
   const { sseTransform } = await import('../../src/sse.js');
   const chunks = [...Array.from({ length: n }, (_, i) => openAIChunk(i)), 'data: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1,"model":"bench","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\n', 'data: [DONE]\n\n'];
   const echo = echoOf({ model: 'bench' });
-  return streamCost(chunks, (source) => sseTransform(source, createResponsesStreamTranslator({ echo, origins: new Map() })));
+  return streamCost(chunks, (source) => sseTransform(source, createResponsesStreamTranslator({ echo, origins: new Map(), provider: 'bench' })));
 }
 
 /** The rows: the req/s ratio (median of per-round ratios) and the translation cost. */

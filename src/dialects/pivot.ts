@@ -9,6 +9,13 @@
  *   (`{type:"thinking", thinking, signature}`, `{type:"redacted_thinking", data}`), sent back unmodified; in
  *   streams each finished block arrives whole, once, as `delta.thinking_blocks: [block]` at the end of that block,
  *   while its text arrives incrementally as `delta.reasoning_content`;
+ * - opaque reasoning state: `message.reasoning_details` / `delta.reasoning_details`, entries in OpenRouter's shape
+ *   (`{type: "reasoning.text" | "reasoning.summary" | "reasoning.encrypted", text | summary | data, id?, format?,
+ *   index?}`) sent back unmodified; in streams consecutive fragments of one `index` and type are one entry;
+ * - per tool call: `tool_calls[i].extra_content` (Gemini's `{google: {thought_signature}}`), unmodified, with its call.
+ * A dialect whose clients have no field for this state carries it in the gateway envelope, which names the
+ * provider (reasoning-envelope.ts), and gives it back to that provider only; reasoning-state.ts reads and collects
+ * it. The reasoning cache (providers/anthropic/thinking-cache.ts) keeps it by tool call id for clients that drop it.
  * - prompt caching: `cache_control` on content parts, messages and tools, as Anthropic spells it;
  * - usage: `prompt_tokens` counts all input (uncached + cache reads + cache writes),
  *   `prompt_tokens_details.cached_tokens` = cache reads, `prompt_tokens_details.cache_write_tokens` = cache
@@ -19,15 +26,22 @@
 import type { Provider } from '../config.js';
 import { errorInAnswer } from '../errors.js';
 import type { ChatBody, ChatResponseContext, ProviderAdapter, TranslatedBody, UpstreamCall } from '../providers/types.js';
-import { sha256Hex } from '../providers/anthropic/thinking-cache.js';
+import { lazyThinkingScope, sha256Hex, thinkingCache } from '../providers/anthropic/thinking-cache.js';
 import { assembleChatStream } from './chat/assemble.js';
 import { openAIResponses } from '../providers/openai-responses/index.js';
+import { hasState, restoreState, stateOfMessage, toolCallIds, type PivotState } from './reasoning-state.js';
 import type { Plan, PlanInput } from './types.js';
+
+/** Keeps a streamed answer's reasoning state (the reasoning cache), under each of its tool call ids. */
+export type Remember = (toolCallIds: string[], state: PivotState) => void;
 
 /** How a dialect turns chat answers into its own. */
 export interface FromChat {
-  /** A chat SSE stream → the dialect's SSE stream (incremental; use `sseTransform`); it holds at most `maxState`. */
-  stream(chat: ReadableStream<Uint8Array>, maxState: number): ReadableStream<Uint8Array>;
+  /**
+   * A chat SSE stream → the dialect's SSE stream (incremental; use `sseTransform`); it holds at most `maxState`.
+   * `remember`, when given, is called once at the end of an answer with tool calls, with its whole reasoning state.
+   */
+  stream(chat: ReadableStream<Uint8Array>, maxState: number, remember?: Remember): ReadableStream<Uint8Array>;
   /** A whole `chat.completion` object → the dialect's answer object. */
   whole(chat: Record<string, unknown>): unknown;
 }
@@ -77,7 +91,7 @@ export function completionAsChunks(chat: Json): string {
   const message: Json = choice.message ?? {};
   const base = { id: chat.id, object: 'chat.completion.chunk', created: chat.created, model: chat.model };
   const delta: Json = { role: 'assistant' };
-  for (const k of ['reasoning_content', 'reasoning', 'thinking_blocks', 'content', 'refusal'] as const) if (message[k] != null) delta[k] = message[k];
+  for (const k of ['reasoning_content', 'reasoning', 'reasoning_details', 'thinking_blocks', 'content', 'refusal'] as const) if (message[k] != null) delta[k] = message[k];
   if (Array.isArray(message.tool_calls)) delta.tool_calls = message.tool_calls.map((tc: unknown, index: number) => ({ ...(tc as Json), index }));
   const finish = { index: 0, delta: {}, finish_reason: choice.finish_reason ?? 'stop', ...(choice.stop_reason != null ? { stop_reason: choice.stop_reason } : {}) };
   const chunks: Json[] = [{ ...base, choices: [{ index: 0, delta, finish_reason: null }] }, { ...base, choices: [finish] }];
@@ -85,12 +99,41 @@ export function completionAsChunks(chat: Json): string {
   return `${chunks.map((c) => `data: ${JSON.stringify(c)}\n\n`).join('')}data: [DONE]\n\n`;
 }
 
+/**
+ * The reasoning cache on a translated route: before the request, the state of each assistant tool-call message
+ * that came without any (a client that drops it) is put back from the cache; each answer with tool calls leaves
+ * its state there. Scoped by provider and gateway key. Not for an Anthropic provider: its adapter keeps its own
+ * signed blocks, for the chat route too.
+ */
+function reasoningCache(input: PlanInput, body: ChatBody): { body: ChatBody; remember?: Remember } {
+  if (input.provider.kind === 'anthropic') return { body };
+  const scope = lazyThinkingScope(input.provider.id, input.headers);
+  const recall = (ids: string[]) => {
+    for (const id of ids) {
+      const state = thinkingCache.get(scope(), id);
+      if (state) return state;
+    }
+    return undefined;
+  };
+  const remember: Remember = (ids, state) => {
+    if (ids.length > 0 && hasState(state)) thinkingCache.put(scope(), ids, state);
+  };
+  return { body: restoreState(body, recall), remember };
+}
+
+/** A whole answer's reasoning state, kept when it made tool calls. */
+function rememberWhole(chat: Json, remember: Remember | undefined): void {
+  const message = Array.isArray(chat.choices) ? chat.choices[0]?.message : undefined;
+  if (remember && message && typeof message === 'object') remember(toolCallIds(message), stateOfMessage(message));
+}
+
 /** The plan for a request translated through chat: the adapter builds the upstream call, `back` maps the answer. */
 export function viaChat(input: PlanInput, chatBody: ChatBody, back: FromChat): Plan {
   const { provider, upstreamModel, headers } = input;
   // A provider that speaks Responses gets translated traffic as Responses requests (reasoning survives tool loops).
   const adapter = provider.responses ? openAIResponses : input.adapter;
-  const call = adapter.chatRequest({ body: chatBody, provider, upstreamModel, clientHeaders: headers });
+  const { body, remember } = reasoningCache(input, chatBody);
+  const call = adapter.chatRequest({ body, provider, upstreamModel, clientHeaders: headers });
   const { chatResponse } = adapter;
   return {
     call,
@@ -100,17 +143,19 @@ export function viaChat(input: PlanInput, chatBody: ChatBody, back: FromChat): P
       else chat = stream ? (upstream.body ?? empty()) : new Uint8Array(await upstream.arrayBuffer());
       if (stream) {
         const source = chat instanceof Uint8Array ? new Response(chat).body! : chat;
-        return { body: back.stream(source, maxStreamState), contentType: 'text/event-stream; charset=utf-8' };
+        return { body: back.stream(source, maxStreamState, remember), contentType: 'text/event-stream; charset=utf-8' };
       }
       const bytes = chat instanceof Uint8Array ? chat : new Uint8Array(await new Response(chat).arrayBuffer());
       const json = failedIfError(JSON.parse(new TextDecoder().decode(bytes)) as Json, provider);
       // Asked for a stream, answered whole: the client still gets the stream it asked for.
-      if (chatBody.stream === true) return { body: back.stream(new Response(completionAsChunks(json)).body!, maxStreamState), contentType: 'text/event-stream; charset=utf-8' };
+      if (chatBody.stream === true) return { body: back.stream(new Response(completionAsChunks(json)).body!, maxStreamState, remember), contentType: 'text/event-stream; charset=utf-8' };
+      rememberWhole(json, remember);
       return { body: encoder.encode(JSON.stringify(back.whole(json))), contentType: 'application/json' };
     },
     // Asked for one JSON document, answered with a stream: the client still gets the whole answer it asked for.
     async assemble(upstream) {
       const json = await assembledChat(upstream, adapter, provider, call);
+      rememberWhole(json, remember);
       return { body: encoder.encode(JSON.stringify(back.whole(json))), contentType: 'application/json' };
     },
   };

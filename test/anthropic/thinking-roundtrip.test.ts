@@ -34,6 +34,19 @@ describe('assistant thinking blocks → first in the Anthropic turn, unmodified'
       },
       blocks: [SIGNED, REDACTED],
     },
+    {
+      row: "another provider's state is never sent: gateway envelopes, reasoning_details of another format (issue 18)",
+      assistant: {
+        thinking_blocks: [{ type: 'thinking', thinking: 'x', signature: 'mlgw.reasoning.v1:eyJwIjoiYW50aHJvcGljIn0' }, SIGNED, { type: 'redacted_thinking', data: 'mlgw.reasoning.v1:e30' }],
+        reasoning_details: [{ type: 'reasoning.encrypted', data: 'gAAAA', id: 'rs_1', format: 'openai-responses-v1' }],
+      },
+      blocks: [SIGNED],
+    },
+    {
+      row: 'reasoning_details of another format only: none sent',
+      assistant: { reasoning_details: [{ type: 'reasoning.encrypted', data: 'gAAAA', id: 'rs_1', format: 'openai-responses-v1' }, { type: 'reasoning.text', text: 't', signature: 'sig', format: 'google-gemini-v1' }], content: [SIGNED] },
+      blocks: [SIGNED],
+    },
     { row: 'thinking parts in content', assistant: { content: [SIGNED, { type: 'text', text: 'let me see' }] }, blocks: [SIGNED, { type: 'text', text: 'let me see' }] },
     { row: 'extra fields on a block are not sent', assistant: { thinking_blocks: [{ ...SIGNED, cache_control: { type: 'ephemeral' }, index: 3 }] }, blocks: [SIGNED] },
   ])('$row', ({ assistant, blocks }) => {
@@ -79,6 +92,7 @@ describe('ThinkingCache', () => {
   it('scoped: another scope never sees the blocks', () => {
     const c = new ThinkingCache();
     c.put('a', ['t1', 't2'], [SIGNED]);
+    c.get('a', 't1')!.push(REDACTED); // what a request takes out is its own copy
     expect(c.get('a', 't1')).toEqual([SIGNED]);
     expect(c.get('a', 't2')).toEqual([SIGNED]);
     expect(c.get('b', 't1')).toBeUndefined();

@@ -1,7 +1,12 @@
 /** chat.completion → Message, finish reasons and usage (src/dialects/messages/response.ts), table-driven. */
 import { describe, expect, it } from 'vitest';
 import { chatToMessage, mapChatUsage, mapFinishReason, parseToolInput } from '../../src/dialects/messages/response.js';
+import { encodeReasoning } from '../../src/dialects/reasoning-envelope.js';
 import { fixture } from '../mock-provider.js';
+
+/** The signature a thinking block carries for provider `p`: the gateway envelope of its state. */
+const env = (state: object = {}) => encodeReasoning({ provider: 'p', ...state });
+const call = (id: string, extra?: object) => ({ id, type: 'function', function: { name: 'f', arguments: '{}' }, ...(extra ? { extra_content: extra } : {}) });
 
 const chat = (message: object, finish = 'stop', extra: object = {}) => ({
   id: 'chatcmpl-1',
@@ -12,7 +17,7 @@ const chat = (message: object, finish = 'stop', extra: object = {}) => ({
 
 describe('chatToMessage', () => {
   it('maps the recorded OpenAI answer', () => {
-    expect(chatToMessage(JSON.parse(fixture('openai-chat.json')), 'claude-opus-5-5')).toEqual({
+    expect(chatToMessage(JSON.parse(fixture('openai-chat.json')), 'claude-opus-5-5', undefined, 'p')).toEqual({
       id: 'msg_chatcmpl-CQ7wLz3vYkT9pR2mXcN4bA1eHsGuJ',
       type: 'message',
       role: 'assistant',
@@ -27,12 +32,34 @@ describe('chatToMessage', () => {
   it.each([
     { name: 'text', message: { content: 'Hi' }, content: [{ type: 'text', text: 'Hi' }], stop: 'end_turn' },
     {
-      name: 'reasoning_content → a thinking block first',
+      name: 'reasoning_content → a thinking block first, signed with the envelope naming the provider',
       message: { content: '4', reasoning_content: '2+2' },
-      content: [{ type: 'thinking', thinking: '2+2', signature: '' }, { type: 'text', text: '4' }],
+      content: [{ type: 'thinking', thinking: '2+2', signature: env() }, { type: 'text', text: '4' }],
       stop: 'end_turn',
     },
-    { name: 'reasoning (OpenRouter/vLLM spelling)', message: { content: '4', reasoning: 'r' }, content: [{ type: 'thinking', thinking: 'r', signature: '' }, { type: 'text', text: '4' }], stop: 'end_turn' },
+    { name: 'reasoning (OpenRouter/vLLM spelling)', message: { content: '4', reasoning: 'r' }, content: [{ type: 'thinking', thinking: 'r', signature: env() }, { type: 'text', text: '4' }], stop: 'end_turn' },
+    {
+      name: 'reasoning_details (OpenRouter) ride in the signature, unmodified',
+      message: { content: '4', reasoning: 'r', reasoning_details: [{ type: 'reasoning.text', text: 'r', index: 0 }] },
+      content: [{ type: 'thinking', thinking: 'r', signature: env({ reasoning_details: [{ type: 'reasoning.text', text: 'r', index: 0 }] }) }, { type: 'text', text: '4' }],
+      stop: 'end_turn',
+    },
+    {
+      name: "a tool call's extra_content (Gemini): a thinking block with no text, before the calls",
+      message: { content: null, tool_calls: [call('c1', { google: { thought_signature: 's' } }), call('c2')] },
+      content: [
+        { type: 'thinking', thinking: '', signature: env({ extra_content: { c1: { google: { thought_signature: 's' } } } }) },
+        { type: 'tool_use', id: 'c1', name: 'f', input: {} },
+        { type: 'tool_use', id: 'c2', name: 'f', input: {} },
+      ],
+      stop: 'tool_use',
+    },
+    {
+      name: 'thinking_blocks from an OpenAI-compatible provider: in the envelope, never as blocks of their own',
+      message: { content: 'a', thinking_blocks: [{ type: 'thinking', thinking: 'x', signature: 'EqQB' }] },
+      content: [{ type: 'thinking', thinking: '', signature: env({ thinking_blocks: [{ type: 'thinking', thinking: 'x', signature: 'EqQB' }] }) }, { type: 'text', text: 'a' }],
+      stop: 'end_turn',
+    },
     {
       name: 'tool calls (arguments parsed) → tool_use, even with finish "stop"',
       message: { content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'f', arguments: '{"a":1}' } }, { id: 'call_2', type: 'function', function: { name: 'g', arguments: '' } }] },
@@ -43,13 +70,13 @@ describe('chatToMessage', () => {
     { name: 'a refusal', message: { content: null, refusal: 'I cannot.' }, content: [{ type: 'text', text: 'I cannot.' }], stop: 'refusal' },
     { name: 'truncated', message: { content: 'Hal' }, finish: 'length', content: [{ type: 'text', text: 'Hal' }], stop: 'max_tokens' },
   ])('$name', ({ message, finish, content, stop }) => {
-    const m = chatToMessage(chat(message, finish ?? 'stop'), 'm');
+    const m = chatToMessage(chat(message, finish ?? 'stop'), 'm', undefined, 'p');
     expect(m.content).toEqual(content);
     expect(m.stop_reason).toBe(stop);
   });
 
   it('a matched stop string (vLLM) → stop_sequence', () => {
-    const m = chatToMessage(chat({ content: 'a' }, 'stop', { stop_reason: 'END' }), 'm');
+    const m = chatToMessage(chat({ content: 'a' }, 'stop', { stop_reason: 'END' }), 'm', undefined, 'p');
     expect([m.stop_reason, m.stop_sequence]).toEqual(['stop_sequence', 'END']);
   });
 });

@@ -69,6 +69,7 @@ export function accumulate(events: MessagesEvent[]) {
       const d = e.data.delta;
       if (d.type === 'text_delta') b.text += d.text;
       if (d.type === 'thinking_delta') b.thinking += d.thinking;
+      if (d.type === 'signature_delta') b.signature += d.signature;
       if (d.type === 'input_json_delta') b.json += d.partial_json;
     }
   }

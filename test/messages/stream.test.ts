@@ -1,11 +1,12 @@
 /** The chat SSE → Messages SSE state machine on recorded chat streams (test/fixtures/chat-streams, openai-chat.sse). */
 import { describe, expect, it } from 'vitest';
 import { chatToMessagesStream, createMessagesStreamTranslator } from '../../src/dialects/messages/stream.js';
+import { encodeReasoning } from '../../src/dialects/reasoning-envelope.js';
 import { fixture } from '../mock-provider.js';
 import { accumulate, bodyOf, chatStream, expectValidMessagesStream, parseEvents } from './stream-check.js';
 
 const translate = async (text: string) => {
-  const out = await new Response(chatToMessagesStream(bodyOf(text), { model: 'claude-opus-5-5' })).text();
+  const out = await new Response(chatToMessagesStream(bodyOf(text), { model: 'claude-opus-5-5', provider: 'p' })).text();
   return parseEvents(out);
 };
 
@@ -59,7 +60,7 @@ describe('chat stream → Messages stream', () => {
       name: 'reasoning in its own thinking block (DeepSeek)',
       stream: chatStream('deepseek-reasoning.sse'),
       blocks: [
-        { type: 'thinking', thinking: 'The user asks for 2+2.', signature: '' },
+        { type: 'thinking', thinking: 'The user asks for 2+2.', signature: encodeReasoning({ provider: 'p' }) },
         { type: 'text', text: '4.' },
       ],
       stop: 'end_turn',
@@ -84,7 +85,7 @@ describe('chat stream → Messages stream', () => {
   });
 
   it('streams one-after-another tool calls live: each block starts with its first chunk', () => {
-    const t = createMessagesStreamTranslator({ model: 'm' });
+    const t = createMessagesStreamTranslator({ model: 'm', provider: 'p' });
     const chunks = chatStream('openai-parallel-tools.sse').split('\n\n').filter((e) => e.startsWith('data: {'));
     const outputs = chunks.map((c) => parseEvents(t.event('', c.slice(6))));
     const startOf = (id: string) => outputs.findIndex((evs) => evs.some((e) => e.event === 'content_block_start' && e.data.content_block.id === id));
@@ -94,7 +95,7 @@ describe('chat stream → Messages stream', () => {
   });
 
   it('holds message_delta until the usage chunk that follows the finish chunk', () => {
-    const t = createMessagesStreamTranslator({ model: 'm' });
+    const t = createMessagesStreamTranslator({ model: 'm', provider: 'p' });
     const chunk = (o: object) => JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', ...o });
     expect(t.event('', chunk({ choices: [{ index: 0, delta: { role: 'assistant', content: 'Hi' }, finish_reason: null }] }))).toContain('text_delta');
     const atFinish = t.event('', chunk({ choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] }));
@@ -114,7 +115,7 @@ describe('chat stream → Messages stream', () => {
   });
 
   it('turns a chunk that maps to nothing (an empty keep-alive delta) into a ping', () => {
-    const t = createMessagesStreamTranslator({ model: 'm' });
+    const t = createMessagesStreamTranslator({ model: 'm', provider: 'p' });
     const chunk = (delta: object) => JSON.stringify({ id: 'x', choices: [{ index: 0, delta, finish_reason: null }] });
     expect(parseEvents(t.event('', chunk({ role: 'assistant', content: '' }))).map((e) => e.event)).toEqual(['message_start']);
     expect(parseEvents(t.event('', chunk({})))).toEqual([{ event: 'ping', data: { type: 'ping' } }]);
@@ -129,7 +130,7 @@ describe('chat stream → Messages stream', () => {
   });
 
   it('fails a stream that dies before its finish chunk (the guard then sends event: error)', async () => {
-    const out = new Response(chatToMessagesStream(bodyOf(chatStream('openai-dies.sse')), { model: 'm' })).text();
+    const out = new Response(chatToMessagesStream(bodyOf(chatStream('openai-dies.sse')), { model: 'm', provider: 'p' })).text();
     await expect(out).rejects.toThrow(/ended before/);
   });
 
@@ -141,21 +142,21 @@ describe('chat stream → Messages stream', () => {
 
   // Keys echoed in it are scrubbed by the relay, for every translated stream (test/hostile.test.ts, item 1).
   it('maps an upstream error frame\'s numeric code to the Anthropic error type, and ends', () => {
-    const t = createMessagesStreamTranslator({ model: 'm' });
+    const t = createMessagesStreamTranslator({ model: 'm', provider: 'p' });
     const out = parseEvents(t.event('', JSON.stringify({ error: { message: 'bad key', code: 401 } })));
     expect(out).toEqual([{ event: 'error', data: { type: 'error', error: { type: 'authentication_error', message: 'bad key' } } }]);
     expect(t.ended).toBe(true);
   });
 
   it('ignores tool_calls: [] sent alongside text (not a tool call)', async () => {
-    const t = createMessagesStreamTranslator({ model: 'm' });
+    const t = createMessagesStreamTranslator({ model: 'm', provider: 'p' });
     const out = t.event('', JSON.stringify({ id: 'x', choices: [{ index: 0, delta: { content: 'Hi', tool_calls: [] }, finish_reason: null }] }));
     expect(parseEvents(out).map((e) => e.event)).toEqual(['message_start', 'content_block_start', 'content_block_delta']);
     expect(parseEvents(out)[1].data.content_block.type).toBe('text');
   });
 
   it('starts a tool_use block only once its name is known, with the arguments that came before', () => {
-    const t = createMessagesStreamTranslator({ model: 'm' });
+    const t = createMessagesStreamTranslator({ model: 'm', provider: 'p' });
     const tc = (o: object) => JSON.stringify({ id: 'x', choices: [{ index: 0, delta: { tool_calls: [{ index: 0, ...o }] }, finish_reason: null }] });
     expect(parseEvents(t.event('', tc({ id: 'call_1', function: { arguments: '{"a":' } }))).map((e) => e.event)).toEqual(['message_start']);
     const events = parseEvents(t.event('', tc({ function: { name: 'f', arguments: '1}' } })));
@@ -165,7 +166,7 @@ describe('chat stream → Messages stream', () => {
   });
 
   it('reports a matched stop string as stop_sequence (vLLM stop_reason)', () => {
-    const t = createMessagesStreamTranslator({ model: 'm' });
+    const t = createMessagesStreamTranslator({ model: 'm', provider: 'p' });
     t.event('', JSON.stringify({ id: 'x', choices: [{ index: 0, delta: { content: 'a' }, finish_reason: null }] }));
     const out = parseEvents(t.event('', JSON.stringify({ id: 'x', choices: [{ index: 0, delta: {}, finish_reason: 'stop', stop_reason: 'END' }], usage: { prompt_tokens: 1, completion_tokens: 1 } })));
     expect(out.find((e) => e.event === 'message_delta')!.data.delta).toEqual({ stop_reason: 'stop_sequence', stop_sequence: 'END' });
@@ -176,13 +177,13 @@ describe('chat stream → Messages stream', () => {
     ['content_filter', 'refusal'],
     ['tool_calls', 'tool_use'],
   ])('maps finish_reason %s to stop_reason %s', (finish, stop) => {
-    const t = createMessagesStreamTranslator({ model: 'm' });
+    const t = createMessagesStreamTranslator({ model: 'm', provider: 'p' });
     const out = parseEvents(t.event('', JSON.stringify({ id: 'x', choices: [{ index: 0, delta: {}, finish_reason: finish }], usage: { prompt_tokens: 1, completion_tokens: 1 } })));
     expect(out.find((e) => e.event === 'message_delta')!.data.delta.stop_reason).toBe(stop);
   });
 
   it('rejects an unreadable chunk (the guard then sends event: error)', () => {
-    const t = createMessagesStreamTranslator({ model: 'm' });
+    const t = createMessagesStreamTranslator({ model: 'm', provider: 'p' });
     expect(() => t.event('', '{not json')).toThrow(/unreadable/);
   });
 });

@@ -35,6 +35,8 @@ export interface OpenAIUpstream extends Loopback {
   issued: Json[];
   /** Env for the gateway: the `openai` provider pointed here, with the key the mock expects. */
   env: Record<string, string>;
+  /** The tool call the model makes on a request that calls one, when set (an agent's own tools); else the first tool. */
+  pickCall?: (body: Json) => { name: string; arguments: string } | undefined;
 }
 
 const RESPONSES_FIELDS = new Set([
@@ -85,13 +87,13 @@ function responsesProblem(b: Json, issued: Map<string, string>): [string, string
 }
 
 /** What the model does on this request. */
-function decideTurn(b: Json, toolTurns: number): { turn: number; call?: { name: string; arguments: string }; text?: string } {
+function decideTurn(b: Json, toolTurns: number, pickCall?: OpenAIUpstream['pickCall']): { turn: number; call?: { name: string; arguments: string }; text?: string } {
   const input: Json[] = Array.isArray(b.input) ? b.input : [];
   const results = input.filter((i) => i.type === 'function_call_output');
   const turn = results.length + 1;
   const tools = (b.tools ?? []).filter((t: Json) => t.type === 'function');
   if (tools.length > 0 && b.tool_choice !== 'none' && results.length < toolTurns) {
-    return { turn, call: { name: tools[0].name, arguments: JSON.stringify(sample(tools[0].parameters)) } };
+    return { turn, call: pickCall?.(b) ?? { name: tools[0].name, arguments: JSON.stringify(sample(tools[0].parameters)) } };
   }
   const last = results.at(-1);
   return { turn, text: last ? `The tool answered: ${String(last.output).trim()}` : PLAIN_TEXT };
@@ -104,7 +106,7 @@ function answer(b: Json, mock: OpenAIUpstream, issued: Map<string, string>): { w
   const template = JSON.parse(fixture('openai-responses.json')) as Json;
   const seq = mock.requests.length;
   const id = `resp_mock_reasoning_${seq}`;
-  const { turn, call, text } = decideTurn(b, mock.toolTurns);
+  const { turn, call, text } = decideTurn(b, mock.toolTurns, mock.pickCall);
   const incomplete = b.model.endsWith('-incomplete');
   const failed = b.model.endsWith('-failed');
   const base: Json = {

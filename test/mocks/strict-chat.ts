@@ -18,7 +18,8 @@
  *   mistral     no reasoning; 422 extra_forbidden for any assistant field outside its schema
  *
  * The model's script, whatever the flavor: with a `get_weather` tool offered, it calls it for Paris, then (after
- * that result) for London, then answers text; without tools, text.
+ * that result) for London, then answers text; without tools, text. A test may script it otherwise (`script`: an
+ * agent's own tools, such as Claude Code's `Read` or Codex's `exec_command`).
  */
 import type { ServerResponse } from 'node:http';
 import { isDeepStrictEqual } from 'node:util';
@@ -52,7 +53,15 @@ export interface StrictChat {
   base(flavor: Flavor): string;
   /** The env that points the presets and a `gemini` provider at this server. */
   env: Record<string, string>;
+  /** What the model does for a request body, when set and it returns something (else the get_weather script). */
+  script?: (body: Json) => Turn | undefined;
   close(): Promise<void>;
+}
+
+/** One answer of the model: a tool call, or text. */
+export interface Turn {
+  call?: { name: string; arguments: string };
+  text?: string;
 }
 
 export const THOUGHT_SIGNATURE_MISSING =
@@ -152,7 +161,7 @@ function replaysOf(messages: Json[], issued: Map<string, Issued>): Replay[] {
 }
 
 /** The script: call get_weather for Paris, then London, then answer. */
-function script(b: Json): { call?: { name: string; arguments: string }; text?: string } {
+function script(b: Json): Turn {
   const offered = Array.isArray(b.tools) && b.tools.some((t: Json) => t?.function?.name === 'get_weather');
   const lastUser = b.messages.findLastIndex((m: Json) => m?.role === 'user');
   const results = b.messages.slice(lastUser + 1).filter((m: Json) => m?.role === 'tool').length;
@@ -166,6 +175,7 @@ export async function startStrictChat(): Promise<StrictChat> {
   const signatures = new Set<string>();
   let n = 0;
 
+  const self = {} as StrictChat;
   const loop = await startLoopback(async (raw, res) => {
     const rec = Object.assign(raw, { flavor: 'deepseek' as Flavor, status: 0, replays: [] as Replay[] }) as StrictRecord;
     requests.push(rec);
@@ -182,11 +192,11 @@ export async function startStrictChat(): Promise<StrictChat> {
     rec.replays = replaysOf(b.messages, issued);
     const refused = refusal(rec.flavor, b.messages, String(b.model), signatures);
     if (refused) return send(refused.status, refused.body);
-    answer(rec.flavor, b, res, ++n, issued, signatures, (status) => (rec.status = status));
+    answer(rec.flavor, b, self.script?.(b) ?? script(b), res, ++n, issued, signatures, (status) => (rec.status = status));
   });
 
   const base = (flavor: Flavor) => `${loop.url}/${flavor}`;
-  return {
+  return Object.assign(self, {
     url: loop.url,
     requests,
     base,
@@ -207,12 +217,11 @@ export async function startStrictChat(): Promise<StrictChat> {
       MINI_LLM_PROVIDERS: JSON.stringify({ gemini: { baseUrl: base('gemini'), apiKeyEnv: 'GEMINI_API_KEY' } }),
     },
     close: loop.close,
-  };
+  });
 }
 
 /** Writes the answer of `flavor` for this turn, whole or streamed, and remembers the state it issued. */
-function answer(flavor: Flavor, b: Json, res: ServerResponse, n: number, issued: Map<string, Issued>, signatures: Set<string>, status: (s: number) => void): Promise<void> | void {
-  const turn = script(b);
+function answer(flavor: Flavor, b: Json, turn: Turn, res: ServerResponse, n: number, issued: Map<string, Issued>, signatures: Set<string>, status: (s: number) => void): Promise<void> | void {
   const callId = flavor === 'mistral' ? `m${String(n).padStart(8, '0')}` : `call_${flavor}_${n}`;
   const reasoningText = flavor === 'gemini' || flavor === 'mistral' ? undefined : `${flavor} thought #${n}: ${turn.call ? `I need the weather (${turn.call.arguments}).` : 'I can answer now.'}`;
   const geminiModel = flavor === 'openrouter' && /^google\/gemini/.test(String(b.model));

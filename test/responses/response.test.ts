@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { echoOf, statusOf, usageFromChat } from '../../src/dialects/responses/envelope.js';
 import { toChatRequest } from '../../src/dialects/responses/request.js';
 import { toResponse } from '../../src/dialects/responses/response.js';
-import { decodeThinking } from '../../src/dialects/responses/thinking.js';
+import { decodeReasoning } from '../../src/dialects/reasoning-envelope.js';
 import { assertValid } from '../schemas/openapi.js';
 
 type Json = Record<string, any>;
@@ -37,7 +37,7 @@ describe('toResponse', () => {
   const body = { model: 'alias', input: 'x', tools };
   const { origins } = toChatRequest(body);
   it.each(CASES)('%s', (_, chat, expected) => {
-    const r = toResponse(chat, { echo: echoOf(body), origins, id: 'resp_1' });
+    const r = toResponse(chat, { echo: echoOf(body), origins, id: 'resp_1', provider: 'p' });
     assertValid('Response', r);
     expect(r).toMatchObject({ id: 'resp_1', object: 'response', created_at: 1760000000, model: 'up-model', ...expected });
     if (expected.output) expect(r.output).toHaveLength(expected.output.length);
@@ -46,17 +46,34 @@ describe('toResponse', () => {
   it('puts thinking blocks in a reasoning item as encrypted_content only when asked for', () => {
     const blocks = [{ type: 'thinking', thinking: 'T', signature: 's' }];
     const chat = completion({ content: null, thinking_blocks: blocks, tool_calls: [call('c1', 'get_weather', '{}')] }, 'tool_calls');
-    const asked = toResponse(chat, { echo: echoOf(body), origins, encrypted: true });
+    const asked = toResponse(chat, { echo: echoOf(body), origins, encrypted: true, provider: 'anthropic' });
     assertValid('Response', asked);
     expect(asked.output[0]).toMatchObject({ type: 'reasoning', summary: [] });
-    expect(decodeThinking(asked.output[0].encrypted_content)).toEqual(blocks);
-    expect(toResponse(chat, { echo: echoOf(body), origins }).output.map((i: Json) => i.type)).toEqual(['function_call']);
+    expect(decodeReasoning(asked.output[0].encrypted_content, 'anthropic')).toEqual({ provider: 'anthropic', thinking_blocks: blocks });
+    expect(decodeReasoning(asked.output[0].encrypted_content, 'deepseek')).toBeUndefined();
+    expect(toResponse(chat, { echo: echoOf(body), origins, provider: 'anthropic' }).output.map((i: Json) => i.type)).toEqual(['function_call']);
+  });
+
+  it.each<[string, Json, Json]>([
+    ['reasoning text alone (DeepSeek): the envelope names the provider, so the text goes back to it', { reasoning_content: 'R.' }, { provider: 'p' }],
+    ['reasoning_details (OpenRouter), unmodified', { reasoning: 'R.', reasoning_details: [{ type: 'reasoning.text', text: 'R.', index: 0 }] }, { provider: 'p', reasoning_details: [{ type: 'reasoning.text', text: 'R.', index: 0 }] }],
+    [
+      "a call's extra_content (Gemini), even without reasoning text",
+      { tool_calls: [{ ...call('c1', 'get_weather', '{}'), extra_content: { google: { thought_signature: 'sig' } } }] },
+      { provider: 'p', extra_content: { c1: { google: { thought_signature: 'sig' } } } },
+    ],
+  ])('the provider state as encrypted_content when asked for: %s', (_, message, state) => {
+    const chat = completion({ content: null, ...message }, 'tool_calls');
+    const r = toResponse(chat, { echo: echoOf(body), origins, encrypted: true, provider: 'p' });
+    assertValid('Response', r);
+    expect(r.output[0].type).toBe('reasoning');
+    expect(decodeReasoning(r.output[0].encrypted_content, 'p')).toEqual(state);
   });
 
   it('translates the recorded OpenAI and DeepInfra chat answers into valid Responses', () => {
     for (const f of ['openai-chat.json', 'deepinfra-chat.json', 'nebius-chat.json', 'openai-compatible-extras.json']) {
       const chat = JSON.parse(readFileSync(new URL(`../fixtures/${f}`, import.meta.url), 'utf8'));
-      const r = toResponse(chat, { echo: echoOf({ model: 'a' }), origins: new Map() });
+      const r = toResponse(chat, { echo: echoOf({ model: 'a' }), origins: new Map(), provider: 'p' });
       assertValid('Response', r);
       expect(r.id).toMatch(/^resp_[0-9a-f]{32}$/);
     }

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { echoOf } from '../../src/dialects/responses/envelope.js';
 import { toChatRequest } from '../../src/dialects/responses/request.js';
-import { decodeThinking } from '../../src/dialects/responses/thinking.js';
+import { decodeReasoning } from '../../src/dialects/reasoning-envelope.js';
 import { chatToResponsesStream, createResponsesStreamTranslator } from '../../src/dialects/responses/stream.js';
 import { parseSse } from '../helpers.js';
 import { checkResponsesStream } from '../responses-check.js';
@@ -22,7 +22,7 @@ const tools = [
 
 function run(events: string[], body: Json = { model: 'alias', tools }, encrypted = false): string {
   const { origins } = toChatRequest({ input: 'x', ...body });
-  const t = createResponsesStreamTranslator({ echo: echoOf(body), origins, id: 'resp_test', encrypted });
+  const t = createResponsesStreamTranslator({ echo: echoOf(body), origins, id: 'resp_test', encrypted, provider: 'p' });
   let out = '';
   for (const e of events) {
     if (t.ended) break;
@@ -122,7 +122,7 @@ describe('chat stream → Responses stream', () => {
     const asked = checkResponsesStream(run(events, { model: 'a' }, true));
     const item = asked.at(-1)!.data.response.output[0];
     expect(item).toMatchObject({ type: 'reasoning', summary: [{ text: 'Think' }] });
-    expect(decodeThinking(item.encrypted_content)).toEqual([signed, redacted]);
+    expect(decodeReasoning(item.encrypted_content, 'p')).toEqual({ provider: 'p', thinking_blocks: [signed, redacted] });
     const notAsked = checkResponsesStream(run(events, { model: 'a' }, false));
     expect(notAsked.at(-1)!.data.response.output[0]).not.toHaveProperty('encrypted_content');
   });
@@ -132,7 +132,7 @@ describe('chat stream → Responses stream', () => {
     expect(types(text)).toEqual(['created', 'in_progress', 'output_item.added', 'output_item.done', 'output_item.added', 'function_call_arguments.delta', 'function_call_arguments.done', 'output_item.done', 'completed']);
     const out = checkResponsesStream(text).at(-1)!.data.response.output;
     expect(out[0]).toMatchObject({ type: 'reasoning', summary: [] });
-    expect(decodeThinking(out[0].encrypted_content)).toEqual([signed]);
+    expect(decodeReasoning(out[0].encrypted_content, 'p')).toEqual({ provider: 'p', thinking_blocks: [signed] });
     expect(out[1]).toMatchObject({ type: 'function_call' });
   });
 
@@ -160,7 +160,7 @@ describe('chat stream → Responses stream', () => {
 
   it('ignores events after the terminal event and answers failure() with nothing once ended', () => {
     const { origins } = toChatRequest({ model: 'm', input: 'x' });
-    const t = createResponsesStreamTranslator({ echo: echoOf({ model: 'm' }), origins });
+    const t = createResponsesStreamTranslator({ echo: echoOf({ model: 'm' }), origins, provider: 'p' });
     t.event('', chunk({}, 'stop'));
     t.event('', DONE);
     expect(t.ended).toBe(true);
@@ -178,7 +178,7 @@ describe('chat stream → Responses stream', () => {
       },
     });
     const { origins } = toChatRequest({ model: 'm', input: 'x' });
-    const out = await new Response(chatToResponsesStream(body, createResponsesStreamTranslator({ echo: echoOf({ model: 'm' }), origins }))).text();
+    const out = await new Response(chatToResponsesStream(body, createResponsesStreamTranslator({ echo: echoOf({ model: 'm' }), origins, provider: 'p' }))).text();
     expect(checkResponsesStream(out).at(-1)!.data.response.output[0].content[0].text).toBe('Hello');
   });
 });

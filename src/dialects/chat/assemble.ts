@@ -2,12 +2,14 @@
  * A chat SSE stream → the one `chat.completion` it stands for: for a provider that answered a request without
  * `stream: true` with an event stream, so that the client still gets the whole answer it asked for (the opposite
  * of `completionAsChunks` in dialects/pivot.ts). Per choice: text, refusal, reasoning (`reasoning_content` and
- * `reasoning` kept apart, as sent), signed `thinking_blocks`, tool calls by their `index` (arguments joined),
+ * `reasoning` kept apart, as sent), signed `thinking_blocks`, `reasoning_details` (fragments of one entry merged,
+ * reasoning-state.ts), tool calls by their `index` (arguments joined, `extra_content` kept),
  * logprobs, the finish reason (and vLLM's `stop_reason`, Anthropic's `stop_details`); the answer's usage. An
  * error frame makes the answer that error (`{error}`, no choices). The caller bounds the stream's size
  * (MINI_LLM_MAX_ANSWER_BYTES), which bounds what this keeps.
  */
 import { sseTransform } from '../../sse.js';
+import { ReasoningCollector } from '../reasoning-state.js';
 
 type Json = Record<string, any>;
 
@@ -15,6 +17,8 @@ interface ToolCallParts {
   id: string;
   name: string;
   args: string[];
+  /** Its `extra_content` (Gemini's thought signature), as the first fragment that had one sent it. */
+  extra?: unknown;
 }
 
 interface ChoiceParts {
@@ -24,6 +28,8 @@ interface ChoiceParts {
   reasoningContent: string[] | undefined;
   reasoning: string[] | undefined;
   thinkingBlocks: unknown[];
+  /** `reasoning_details` entries (the answer's size is bounded by the caller, so no bound of its own). */
+  details: ReasoningCollector;
   /** By the chat `index` (or a key of ours for upstreams that omit it), in order of appearance. */
   toolCalls: Map<number, ToolCallParts>;
   /** The key of the last tool call, for upstreams that omit `index`. */
@@ -52,6 +58,7 @@ const newChoice = (): ChoiceParts => ({
   reasoningContent: undefined,
   reasoning: undefined,
   thinkingBlocks: [],
+  details: new ReasoningCollector({ hold() {} }),
   toolCalls: new Map(),
   lastKey: -1,
   logprobs: undefined,
@@ -93,6 +100,7 @@ export function createChatAssembler(): ChatAssembler {
     if (typeof tc.id === 'string' && tc.id !== '' && call.id === '') call.id = tc.id;
     if (typeof fn.name === 'string') call.name += fn.name;
     if (typeof fn.arguments === 'string') call.args.push(fn.arguments);
+    if (call.extra === undefined && tc.extra_content != null) call.extra = tc.extra_content;
   };
 
   const choiceDelta = (c: Json) => {
@@ -109,6 +117,7 @@ export function createChatAssembler(): ChatAssembler {
     choice.reasoningContent = append(choice.reasoningContent, delta.reasoning_content);
     choice.reasoning = append(choice.reasoning, delta.reasoning);
     if (Array.isArray(delta.thinking_blocks)) for (const b of delta.thinking_blocks) choice.thinkingBlocks.push(b);
+    choice.details.addDetails(delta.reasoning_details);
     if (Array.isArray(delta.tool_calls)) for (const tc of delta.tool_calls) if (tc && typeof tc === 'object') toolDelta(choice, tc);
     const logprobs = c.logprobs?.content;
     if (Array.isArray(logprobs)) {
@@ -128,8 +137,15 @@ export function createChatAssembler(): ChatAssembler {
     if (choice.reasoningContent) m.reasoning_content = choice.reasoningContent.join('');
     if (choice.reasoning) m.reasoning = choice.reasoning.join('');
     if (choice.thinkingBlocks.length > 0) m.thinking_blocks = choice.thinkingBlocks;
+    const details = choice.details.all().reasoning_details;
+    if (details) m.reasoning_details = details;
     if (choice.toolCalls.size > 0) {
-      m.tool_calls = [...choice.toolCalls.values()].map((t) => ({ id: t.id, type: 'function', function: { name: t.name, arguments: t.args.join('') } }));
+      m.tool_calls = [...choice.toolCalls.values()].map((t) => ({
+        id: t.id,
+        type: 'function',
+        function: { name: t.name, arguments: t.args.join('') },
+        ...(t.extra !== undefined ? { extra_content: t.extra } : {}),
+      }));
     }
     return m;
   };

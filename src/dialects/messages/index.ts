@@ -3,7 +3,9 @@
  * (DIALECTS.md). To an Anthropic-kind provider, pass-through: the client's body with only `model` replaced, its
  * `anthropic-version` and `anthropic-beta` headers, the provider's key instead of the client's credentials, and
  * the answer's bytes back unchanged. To an OpenAI-compatible provider, translated through the chat pivot
- * (request.ts, response.ts, stream.ts); count_tokens is then a local estimate (count-tokens.ts).
+ * (request.ts, response.ts, stream.ts); count_tokens is then a local estimate (count-tokens.ts). Other providers'
+ * reasoning state rides in thinking blocks signed with the gateway envelope (reasoning-envelope.ts): those never
+ * reach an Anthropic provider (envelopes.ts).
  */
 import type { Provider } from '../../config.js';
 import { ANTHROPIC_VERSION } from '../../providers/anthropic/index.js';
@@ -11,12 +13,16 @@ import { authHeaders, type ChatBody, type UpstreamCall } from '../../providers/t
 import { viaChat } from '../pivot.js';
 import type { Dialect } from '../types.js';
 import { estimateInputTokens } from './count-tokens.js';
+import { withoutEnvelopes } from './envelopes.js';
 import { messagesErrorResponse, messagesFailureFrame } from './errors.js';
 import { messagesToChat, shortenedToolNames } from './request.js';
 import { chatToMessage } from './response.js';
 import { chatToMessagesStream } from './stream.js';
 
-/** The client's body to an Anthropic-kind provider: `model` replaced, its version and beta headers forwarded. */
+/**
+ * The client's body to an Anthropic-kind provider: `model` replaced, thinking blocks that carry another
+ * provider's state removed, its version and beta headers forwarded.
+ */
 function passThrough(url: string, body: ChatBody, provider: Provider, upstreamModel: string, headers: Headers): UpstreamCall {
   const out: Record<string, string> = {
     'content-type': 'application/json',
@@ -26,7 +32,7 @@ function passThrough(url: string, body: ChatBody, provider: Provider, upstreamMo
   };
   const beta = headers.get('anthropic-beta');
   if (beta !== null) out['anthropic-beta'] = beta;
-  return { url, headers: out, body: JSON.stringify({ ...body, model: upstreamModel }) };
+  return { url, headers: out, body: JSON.stringify({ ...withoutEnvelopes(body), model: upstreamModel }) };
 }
 
 export const messagesDialect: Dialect = {
@@ -36,11 +42,11 @@ export const messagesDialect: Dialect = {
     if (provider.kind === 'anthropic') return { call: passThrough(provider.chatUrl, body, provider, upstreamModel, headers) };
     const model = body.model as string;
     // OpenAI's own API rejects `max_tokens` for its reasoning models; other servers know only `max_tokens`.
-    const chat = messagesToChat(body, upstreamModel, { maxCompletionTokens: provider.id === 'openai' });
+    const chat = messagesToChat(body, upstreamModel, { maxCompletionTokens: provider.id === 'openai', provider: provider.id });
     const names = shortenedToolNames(body.tools);
     return viaChat(input, chat, {
-      stream: (s, maxState) => chatToMessagesStream(s, { model, names, maxState }),
-      whole: (c) => chatToMessage(c, model, names),
+      stream: (s, maxState, remember) => chatToMessagesStream(s, { model, names, maxState, provider: provider.id, remember }),
+      whole: (c) => chatToMessage(c, model, names, provider.id),
     });
   },
   errorResponse: messagesErrorResponse,

@@ -9,6 +9,7 @@ import { invalidRequest } from '../../errors.js';
 import { pushAll } from '../../lists.js';
 import type { ChatBody } from '../../providers/types.js';
 import { chatToolName } from '../pivot.js';
+import { decodeReasoning } from '../reasoning-envelope.js';
 
 type Json = Record<string, unknown>;
 
@@ -18,6 +19,11 @@ const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 export interface ToChatOptions {
   /** Send the token limit as `max_completion_tokens` (OpenAI's own API, whose reasoning models reject `max_tokens`). */
   maxCompletionTokens?: boolean;
+  /**
+   * The id of the provider the request goes to: thinking blocks whose signature is the gateway envelope of this
+   * provider's state give it back (reasoning-envelope.ts); every other thinking block is dropped.
+   */
+  provider?: string;
 }
 
 /** Tools an OpenAI-compatible provider can run: the client's own (`custom`, or no `type`) with an input schema. */
@@ -31,7 +37,7 @@ export function messagesToChat(body: Json, upstreamModel: string, opts: ToChatOp
   const messages: Json[] = [];
   const system = systemText(body.system);
   if (system !== '') messages.push({ role: 'system', content: system });
-  body.messages.forEach((m, i) => pushAll(messages, convertMessage(m, i)));
+  body.messages.forEach((m, i) => pushAll(messages, convertMessage(m, i, opts.provider)));
 
   const out: ChatBody = { model: upstreamModel, messages };
   if (typeof body.max_tokens === 'number') out[opts.maxCompletionTokens ? 'max_completion_tokens' : 'max_tokens'] = body.max_tokens;
@@ -67,7 +73,7 @@ export function systemText(system: unknown): string {
 }
 
 /** One Messages entry → chat messages (a user turn with tool results becomes tool messages, then the rest). */
-function convertMessage(m: unknown, i: number): Json[] {
+function convertMessage(m: unknown, i: number, provider: string | undefined): Json[] {
   if (!isObject(m)) throw invalidRequest('invalid_messages', `messages[${i}] must be an object.`, 'messages');
   const { role, content } = m;
   if (role === 'system') return [{ role: 'system', content: typeof content === 'string' ? content : systemText(content) }];
@@ -76,21 +82,41 @@ function convertMessage(m: unknown, i: number): Json[] {
   }
   if (typeof content === 'string') return [{ role, content }];
   if (!Array.isArray(content)) throw invalidRequest('invalid_messages', `messages[${i}].content must be a string or an array of blocks.`, 'messages');
-  return role === 'assistant' ? [assistantMessage(content)] : userMessages(content, i);
+  return role === 'assistant' ? [assistantMessage(content, provider)] : userMessages(content, i);
 }
 
-function assistantMessage(blocks: unknown[]): Json {
+/**
+ * An assistant turn → one chat message. Its thinking blocks: one whose signature is the gateway envelope of the
+ * target provider's state gives back its text (`reasoning_content`) and the state the envelope carries
+ * (`reasoning_details`, `thinking_blocks`, each call's `extra_content`); any other (Anthropic's signature, another
+ * provider's envelope, an empty signature: state of unknown origin) is dropped, and so are server tool blocks.
+ */
+function assistantMessage(blocks: unknown[], provider: string | undefined): Json {
   let text = '';
+  let reasoning = '';
   const toolCalls: Json[] = [];
+  const details: Json[] = [];
+  const signed: Json[] = [];
+  const extras = new Map<string, Json>();
   for (const b of blocks) {
     if (!isObject(b)) continue;
     if (b.type === 'text') text += str(b.text);
     else if (b.type === 'tool_use') {
       toolCalls.push({ id: str(b.id), type: 'function', function: { name: chatToolName(str(b.name)), arguments: JSON.stringify(b.input ?? {}) } });
+    } else if (b.type === 'thinking' && provider !== undefined) {
+      const state = decodeReasoning(b.signature, provider);
+      if (!state) continue;
+      reasoning += str(b.thinking);
+      pushAll(details, state.reasoning_details ?? []);
+      pushAll(signed, state.thinking_blocks ?? []);
+      for (const [id, extra] of Object.entries(state.extra_content ?? {})) extras.set(id, extra);
     }
-    // thinking / redacted_thinking: signed for Anthropic only, meaningless to another model; server tool blocks likewise.
   }
   const out: Json = { role: 'assistant', content: text === '' && toolCalls.length > 0 ? null : text };
+  if (reasoning !== '') out.reasoning_content = reasoning;
+  if (details.length > 0) out.reasoning_details = details;
+  if (signed.length > 0) out.thinking_blocks = signed;
+  if (extras.size > 0) for (const tc of toolCalls) if (extras.has(tc.id as string)) tc.extra_content = extras.get(tc.id as string);
   if (toolCalls.length > 0) out.tool_calls = toolCalls;
   return out;
 }

@@ -2,7 +2,8 @@
  * OpenAI `chat.completion` → Anthropic `Message` (ENDPOINTS.md §3.2), plus the two mappings the stream shares:
  * finish reason → stop reason, and chat usage → Anthropic usage (pivot fields: `dialects/pivot.ts`).
  */
-import { pushAll } from '../../lists.js';
+import { encodeReasoning } from '../reasoning-envelope.js';
+import { hasState, stateOfMessage, type PivotState } from '../reasoning-state.js';
 
 type Json = Record<string, any>;
 
@@ -75,18 +76,28 @@ export const toolName = (name: unknown, names?: ReadonlyMap<string, string>): st
 };
 
 /**
- * A whole chat answer → a Message. `model`: the name the client asked for (what Anthropic echoes back);
- * `names`: the client's tool names the request shortened, by their chat name.
+ * A provider's reasoning state as a `thinking` block for a Messages client (which sends it back as it got it): its
+ * text, and as `signature` the gateway envelope naming `provider` (the text's origin, and whatever opaque state came
+ * with it), which the request mapper opens again for that provider only. Never Anthropic's own signature: a
+ * Messages request to an Anthropic provider is passed through, and its answer never comes this way.
  */
-export function chatToMessage(chat: Json, model: string, names?: ReadonlyMap<string, string>): Json {
+const thinkingBlock = (provider: string, text: string, state: PivotState): Json => ({
+  type: 'thinking',
+  thinking: text,
+  signature: encodeReasoning({ provider, reasoning_details: state.reasoning_details, extra_content: state.extra_content, thinking_blocks: state.thinking_blocks }),
+});
+
+/**
+ * A whole chat answer → a Message. `model`: the name the client asked for (what Anthropic echoes back);
+ * `names`: the client's tool names the request shortened, by their chat name; `provider`: the id of the provider
+ * that answered (its reasoning state goes out in a thinking block whose signature names it, even without text).
+ */
+export function chatToMessage(chat: Json, model: string, names: ReadonlyMap<string, string> | undefined, provider: string): Json {
   const choice = (Array.isArray(chat.choices) ? chat.choices[0] : undefined) ?? {};
   const message = (choice.message ?? {}) as Json;
   const content: Json[] = [];
-  if (Array.isArray(message.thinking_blocks) && message.thinking_blocks.length > 0) pushAll(content, message.thinking_blocks);
-  else {
-    const reasoning = message.reasoning_content ?? message.reasoning;
-    if (typeof reasoning === 'string' && reasoning !== '') content.push({ type: 'thinking', thinking: reasoning, signature: '' });
-  }
+  const state = stateOfMessage(message);
+  if (hasState(state)) content.push(thinkingBlock(provider, state.reasoning_content ?? '', state));
   const text = typeof message.content === 'string' ? message.content : typeof message.refusal === 'string' ? message.refusal : '';
   if (text !== '') content.push({ type: 'text', text });
   const calls = Array.isArray(message.tool_calls) ? message.tool_calls : [];

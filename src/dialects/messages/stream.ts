@@ -10,12 +10,20 @@
  * - `message_delta` (stop reason, usage) held until the usage chunk that `include_usage` brings, then
  *   `message_stop`, and nothing after it; stop reason `tool_use` whenever a tool call was emitted;
  * - an upstream keep-alive (an SSE comment, or a chunk that maps to nothing) becomes a `ping`; an error frame
- *   becomes one `event: error`.
+ *   becomes one `event: error`;
+ * - the provider's reasoning state (`reasoning_details`, signed `thinking_blocks`, each call's `extra_content`)
+ *   leaves in thinking signatures, the gateway envelope naming the provider: each thinking block ends with a
+ *   `signature_delta` carrying what came so far; what comes once no thinking block is open goes in a thinking
+ *   block with no text, before the tool_use that needs it or at the end (reasoning-state.ts collects it).
  * What waits (a tool call's arguments until they are whole, the arguments of a call not started yet, text behind
- * an unfinished call) is held up to MINI_LLM_MAX_STREAM_STATE_BYTES (stream-state.ts); past it the stream fails.
+ * an unfinished call, the reasoning state) is held up to MINI_LLM_MAX_STREAM_STATE_BYTES (stream-state.ts); past
+ * it the stream fails.
  */
 import { sseTransform, type SseTranslator } from '../../sse.js';
 import { ENTRY_COST, StreamState } from '../../stream-state.js';
+import type { Remember } from '../pivot.js';
+import { encodeReasoning } from '../reasoning-envelope.js';
+import { ReasoningCollector, REMEMBERED_TEXT_LIMIT } from '../reasoning-state.js';
 import { anthropicErrorType, messagesErrorFrame } from './errors.js';
 import { mapChatUsage, mapFinishReason, messageId, toolName, type AnthropicUsage } from './response.js';
 
@@ -32,6 +40,9 @@ interface ToolCall {
   unsent: string;
   /** Whether the arguments so far are whole JSON. */
   json: WholeJson;
+  /** Its `extra_content` (Gemini's thought signature), and whether it went to the collector. */
+  extra?: Json;
+  extraTaken?: boolean;
 }
 
 /**
@@ -105,6 +116,10 @@ export interface MessagesStreamOptions {
   names?: ReadonlyMap<string, string>;
   /** What the translator may hold (MINI_LLM_MAX_STREAM_STATE_BYTES); defaults to the config's default. */
   maxState?: number;
+  /** The provider that answers: named in the thinking signatures (its state goes back to it only). */
+  provider: string;
+  /** Keeps the answer's reasoning state for clients that drop it (the reasoning cache), when given. */
+  remember?: Remember;
 }
 
 export function createMessagesStreamTranslator(opts: MessagesStreamOptions): SseTranslator {
@@ -121,6 +136,7 @@ export function createMessagesStreamTranslator(opts: MessagesStreamOptions): Sse
   let sawText = false;
   let sawRefusal = false;
   const state = new StreamState(opts.maxState);
+  const collector = new ReasoningCollector(state, opts.remember ? REMEMBERED_TEXT_LIMIT : 0);
 
   const start = (chatId: unknown): string => {
     if (started) return '';
@@ -138,10 +154,19 @@ export function createMessagesStreamTranslator(opts: MessagesStreamOptions): Sse
     return event('message_start', { message });
   };
 
+  /** A thinking block ends with the envelope of the state not sent yet (the text's origin, at least). */
   const close = (): string => {
     if (open === undefined) return '';
+    const signature = open === 'thinking' ? encodeReasoning({ provider: opts.provider, ...collector.take() }) : '';
+    const out = signature === '' ? '' : event('content_block_delta', { index: nextBlock - 1, delta: { type: 'signature_delta', signature } });
     open = undefined;
-    return event('content_block_stop', { index: nextBlock - 1 });
+    return out + event('content_block_stop', { index: nextBlock - 1 });
+  };
+
+  /** Closes the open block; state not sent yet goes in a thinking block of its own, with no text. */
+  const closeWithState = (): string => {
+    const out = close();
+    return collector.pending ? out + openBlock('thinking', { type: 'thinking', thinking: '', signature: '' }) + close() : out;
   };
 
   const openBlock = (kind: 'text' | 'thinking' | 'tool', contentBlock: Json): string => {
@@ -175,8 +200,9 @@ export function createMessagesStreamTranslator(opts: MessagesStreamOptions): Sse
   };
 
   const startTool = (call: ToolCall): string => {
-    const id = call.id || `toolu_${crypto.randomUUID().replace(/-/g, '')}`;
-    const out = openBlock('tool', { type: 'tool_use', id, name: toolName(call.name, opts.names), input: {} });
+    const id = (call.id ||= `toolu_${crypto.randomUUID().replace(/-/g, '')}`);
+    takeExtra(call);
+    const out = closeWithState() + openBlock('tool', { type: 'tool_use', id, name: toolName(call.name, opts.names), input: {} });
     call.block = nextBlock - 1;
     live = call;
     toolUsed = true;
@@ -222,6 +248,13 @@ export function createMessagesStreamTranslator(opts: MessagesStreamOptions): Sse
     return lastKey;
   };
 
+  /** A call's extra goes to the collector once its id is known (for a call without one: its tool_use id). */
+  const takeExtra = (call: ToolCall) => {
+    if (call.extra === undefined || call.extraTaken || call.id === '') return;
+    call.extraTaken = true;
+    collector.addExtra(call.id, call.extra);
+  };
+
   const toolDelta = (tc: Json): string => {
     const index = typeof tc.index === 'number' ? tc.index : indexWithout(tc.id);
     const fn = (tc.function ?? {}) as Json;
@@ -235,6 +268,8 @@ export function createMessagesStreamTranslator(opts: MessagesStreamOptions): Sse
       state.hold(tc.id.length);
       call.id = tc.id;
     }
+    if (call.extra === undefined && tc.extra_content !== null && typeof tc.extra_content === 'object' && !Array.isArray(tc.extra_content)) call.extra = tc.extra_content;
+    if (call.block !== undefined) takeExtra(call); // arrived after its block started: goes in a later thinking block
     const named = call.name !== '';
     if (typeof fn.name === 'string' && fn.name !== '' && call.block === undefined) {
       state.hold(fn.name.length);
@@ -253,8 +288,11 @@ export function createMessagesStreamTranslator(opts: MessagesStreamOptions): Sse
   };
 
   const end = (): string => {
-    const waiting = flushHeld() + advance(true);
+    const waiting = flushHeld() + advance(true) + closeWithState();
     ended = true;
+    const ids: string[] = [];
+    for (const call of tools.values()) if (call.block !== undefined) ids.push(call.id);
+    if (ids.length > 0) opts.remember?.(ids, collector.all());
     const stopReason = sawRefusal && !sawText && !toolUsed ? 'refusal' : mapFinishReason(finish, toolUsed, stopString);
     return (
       waiting +
@@ -273,7 +311,12 @@ export function createMessagesStreamTranslator(opts: MessagesStreamOptions): Sse
     if (choice) {
       const delta = (choice.delta ?? {}) as Json;
       const reasoning = delta.reasoning_content ?? delta.reasoning;
-      if (typeof reasoning === 'string' && reasoning !== '') out += say('thinking', reasoning);
+      if (typeof reasoning === 'string' && reasoning !== '') {
+        collector.addText(reasoning);
+        out += say('thinking', reasoning);
+      }
+      collector.addDetails(delta.reasoning_details);
+      collector.addBlocks(delta.thinking_blocks);
       if (typeof delta.content === 'string' && delta.content !== '') {
         sawText = true;
         out += say('text', delta.content);
@@ -287,7 +330,7 @@ export function createMessagesStreamTranslator(opts: MessagesStreamOptions): Sse
       if (choice.finish_reason != null && finish === undefined) {
         finish = choice.finish_reason;
         stopString = choice.stop_reason;
-        out += flushHeld() + advance(true) + close();
+        out += flushHeld() + advance(true) + closeWithState();
       }
     }
     if (c.usage && typeof c.usage === 'object') usage = mapChatUsage(c.usage);

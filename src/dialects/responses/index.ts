@@ -1,6 +1,7 @@
 /**
  * `POST /v1/responses`: OpenAI's Responses API, stateless. A provider that speaks it (`responses: true`, e.g.
- * `openai`) gets `{base}/responses` with only `model` replaced and its bytes back unchanged; every other
+ * `openai`) gets `{base}/responses` with only `model` replaced (and the reasoning items the gateway wrote for another
+ * provider taken out, thinking.ts) and its bytes back unchanged; every other
  * provider goes through the chat pivot (request.ts → the provider's adapter → response.ts / stream.ts), so a
  * Claude model is reached responses → chat → Messages and answers back the same way. Errors before a stream
  * are OpenAI-shaped; a stream that fails after it began ends with `response.failed`.
@@ -15,7 +16,7 @@ import { passThroughFailure } from './failure.js';
 import { toChatRequest } from './request.js';
 import { toResponse } from './response.js';
 import { createResponsesStreamTranslator, type ResponsesStreamTranslator } from './stream.js';
-import { wantsEncrypted } from './thinking.js';
+import { wantsEncrypted, withoutGatewayReasoning } from './thinking.js';
 
 export const responsesDialect: Dialect = {
   name: 'responses',
@@ -27,7 +28,7 @@ export const responsesDialect: Dialect = {
         call: {
           url: provider.responsesUrl,
           headers: { 'content-type': 'application/json', accept: body.stream === true ? 'text/event-stream' : 'application/json', ...authHeaders(provider) },
-          body: JSON.stringify({ ...body, model: upstreamModel }),
+          body: JSON.stringify({ ...withoutGatewayReasoning(body), model: upstreamModel }),
         },
         failureFrame: passThroughFailure(echo),
       };
@@ -37,8 +38,8 @@ export const responsesDialect: Dialect = {
     const encrypted = wantsEncrypted(body.include);
     let translator: ResponsesStreamTranslator | undefined;
     const plan = viaChat(input, chat, {
-      stream(source, maxState) {
-        translator = createResponsesStreamTranslator({ echo, origins, id, encrypted, provider: provider.id, maxState });
+      stream(source, maxState, remember) {
+        translator = createResponsesStreamTranslator({ echo, origins, id, encrypted, provider: provider.id, maxState, remember });
         return sseTransform(source, translator);
       },
       whole: (answer) => toResponse(answer, { echo, origins, id, encrypted, provider: provider.id }),

@@ -8,6 +8,8 @@ import { invalidRequest } from '../../errors.js';
 import { pushAll } from '../../lists.js';
 import type { ChatBody } from '../../providers/types.js';
 import { chatToolName } from '../pivot.js';
+import { decodeReasoning } from '../reasoning-envelope.js';
+import { withState, type PivotState } from '../reasoning-state.js';
 import { decodeThinking } from './thinking.js';
 
 type Json = Record<string, any>;
@@ -214,13 +216,44 @@ function convertInput(input: unknown, instructions: unknown, origins: ToolOrigin
     if (pendingMedia.length > 0) messages.push({ role: 'user', content: pendingMedia });
     pendingMedia = [];
   };
-  /** Signed thinking blocks from a reasoning item (thinking.ts), for the assistant message that follows it. */
-  let thinking: Json[] = [];
-  const withThinking = (m: Json): Json => {
-    // Appended in place: calls that join one assistant message must not copy its blocks again each time.
-    if (thinking.length > 0) pushAll((m.thinking_blocks ??= []), thinking);
-    thinking = [];
+  /**
+   * Reasoning state from reasoning items whose `encrypted_content` is the gateway's, for this provider: each
+   * call's extra by call id (wherever its item sits), and the rest (text, entries, signed blocks) for the
+   * assistant message that follows the item, or, when a tool output or user message comes first (state that
+   * arrived after the calls), the assistant message before it in the same turn.
+   */
+  const extras = new Map<string, Json>();
+  let pending: PivotState = {};
+  let hasPending = false;
+  /** The last assistant message since the last user message (the turn's calls), if any. */
+  let lastAssistant: Json | undefined;
+  const take = (): PivotState | undefined => {
+    if (!hasPending) return undefined;
+    const state = pending;
+    pending = {};
+    hasPending = false;
+    return state;
+  };
+  /** Pending state goes on `m` (in place: calls that join one assistant message must not copy its state again). */
+  const attach = (m: Json): Json => {
+    const state = take();
+    if (state) Object.assign(m, withState(m, state));
     return m;
+  };
+  const withThinking = (m: Json): Json => {
+    lastAssistant = attach(m);
+    return m;
+  };
+  /** Before a tool output or user message: what is pending belongs to the turn's calls, if any. */
+  const settle = () => {
+    if (hasPending && lastAssistant) attach(lastAssistant);
+    else take();
+  };
+  const addPending = (text: string, state: PivotState) => {
+    if (text !== '') pending.reasoning_content = (pending.reasoning_content ?? '') + text;
+    if (state.reasoning_details) pushAll((pending.reasoning_details ??= []), state.reasoning_details);
+    if (state.thinking_blocks) pushAll((pending.thinking_blocks ??= []), state.thinking_blocks);
+    hasPending = hasPending || text !== '' || state.reasoning_details !== undefined || state.thinking_blocks !== undefined;
   };
   const assistantForCalls = (): Json => {
     const last = messages.at(-1);
@@ -229,6 +262,8 @@ function convertInput(input: unknown, instructions: unknown, origins: ToolOrigin
     messages.push(m);
     return m;
   };
+  /** Every tool call made here, to get its extra once all reasoning items are read. */
+  const calls: Json[] = [];
   for (const item of input) {
     if (!isObject(item)) throw invalidRequest('invalid_input', 'Every "input" item must be an object.', 'input');
     const type = item.type ?? (typeof item.role === 'string' ? 'message' : undefined);
@@ -236,7 +271,11 @@ function convertInput(input: unknown, instructions: unknown, origins: ToolOrigin
     switch (type) {
       case 'message': {
         const role = item.role;
-        if (role === 'user') messages.push({ role: 'user', content: userContent(item.content) });
+        if (role === 'user') {
+          settle();
+          lastAssistant = undefined;
+          messages.push({ role: 'user', content: userContent(item.content) });
+        }
         else if (role === 'system' || role === 'developer') messages.push({ role: 'system', content: textOf(item.content) });
         else if (role === 'assistant') messages.push(withThinking({ role: 'assistant', content: textOf(item.content) }));
         else throw invalidRequest('invalid_input', `Unknown message role "${String(role)}".`, 'input');
@@ -250,22 +289,34 @@ function convertInput(input: unknown, instructions: unknown, origins: ToolOrigin
         const chatName = origins.has(name) ? name : (chatNameOf(item.name, kind) ?? name);
         const args = kind === 'function' ? (typeof item.arguments === 'string' ? item.arguments : JSON.stringify(item.arguments ?? {})) : JSON.stringify({ input: String(item.input ?? '') });
         const m = assistantForCalls();
-        (m.tool_calls ??= []).push({ id: String(item.call_id), type: 'function', function: { name: chatName, arguments: args } });
+        const call: Json = { id: String(item.call_id), type: 'function', function: { name: chatName, arguments: args } };
+        (m.tool_calls ??= []).push(call);
+        calls.push(call);
         break;
       }
       case 'function_call_output':
       case 'custom_tool_call_output': {
         if (typeof item.call_id !== 'string') throw invalidRequest('invalid_input', `A ${type} item needs a "call_id" string.`, 'input');
+        settle();
         const { text, media } = toolOutput(item.output);
         messages.push({ role: 'tool', tool_call_id: String(item.call_id), content: text });
         pushAll(pendingMedia, media);
         break;
       }
-      case 'reasoning':
-        // The gateway's own encrypted_content carries signed thinking blocks, for the provider that signed them;
-        // anything else (OpenAI's state, another provider's blocks after a model switch) drops.
-        pushAll(thinking, decodeThinking(item.encrypted_content, provider) ?? []);
+      case 'reasoning': {
+        // The gateway's own encrypted_content carries a provider's reasoning state, for that provider only (its
+        // summary text too: the text's origin is known only then); the older envelope, signed thinking blocks.
+        // Anything else (OpenAI's own state, another provider's after a model switch) drops.
+        const state = provider === undefined ? undefined : decodeReasoning(item.encrypted_content, provider);
+        if (state) {
+          addPending(summaryText(item.summary), state);
+          for (const [id, extra] of Object.entries(state.extra_content ?? {})) extras.set(id, extra);
+        } else {
+          const blocks = decodeThinking(item.encrypted_content, provider);
+          if (blocks && blocks.length > 0) addPending('', { thinking_blocks: blocks });
+        }
         break;
+      }
       case 'item_reference':
         throw invalidRequest('previous_response_not_found', `Item with id '${String(item.id)}' not found. ${STATELESS}`, 'input');
       default:
@@ -275,7 +326,17 @@ function convertInput(input: unknown, instructions: unknown, origins: ToolOrigin
     }
   }
   flushMedia();
+  settle();
+  if (extras.size > 0) for (const call of calls) if (extras.has(call.id)) call.extra_content = extras.get(call.id);
   return messages;
+}
+
+/** A reasoning item's summary text (the gateway writes one part). */
+function summaryText(summary: unknown): string {
+  if (!Array.isArray(summary)) return '';
+  let text = '';
+  for (const p of summary) if (isObject(p) && typeof p.text === 'string') text += p.text;
+  return text;
 }
 
 // ---------------------------------------------------------------- the request

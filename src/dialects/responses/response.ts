@@ -1,12 +1,14 @@
 /**
  * A whole `chat.completion` → a Responses `response` object (ENDPOINTS.md §4.2): reasoning (an item with its
- * summary, and signed thinking blocks as its `encrypted_content` when asked for, thinking.ts), then one message item (text and refusal parts; none in a tool-only turn), then one item per tool
- * call; status from `finish_reason`; usage with cached and reasoning token counts. Pure.
+ * summary, and, when asked for, the provider's reasoning state as its `encrypted_content`: the gateway envelope
+ * naming the provider, reasoning-envelope.ts), then one message item (text and refusal parts; none in a tool-only
+ * turn), then one item per tool call; status from `finish_reason`; usage with cached and reasoning token counts. Pure.
  */
 import { newId, responseObject, statusOf, usageFromChat, type Echo } from './envelope.js';
 import { callItem, reasoningItem, refusalPart, textPart } from './items.js';
 import type { ToolOrigins } from './request.js';
-import { encodeThinking } from './thinking.js';
+import { encodeReasoning } from '../reasoning-envelope.js';
+import { hasOpaqueState, stateOfMessage } from '../reasoning-state.js';
 
 type Json = Record<string, any>;
 
@@ -15,10 +17,10 @@ export interface AnswerContext {
   origins: ToolOrigins;
   /** The response id (the stream's, when there is one); generated when absent. */
   id?: string;
-  /** The client asked for `reasoning.encrypted_content` (signed thinking blocks go there). */
+  /** The client asked for `reasoning.encrypted_content` (the provider's reasoning state goes there). */
   encrypted?: boolean;
-  /** The provider that answered (named in `encrypted_content`: the blocks go back to it only). */
-  provider?: string;
+  /** The provider that answered (named in `encrypted_content`: its state goes back to it only). */
+  provider: string;
 }
 
 export function toResponse(chat: Json, ctx: AnswerContext): Json {
@@ -26,10 +28,12 @@ export function toResponse(chat: Json, ctx: AnswerContext): Json {
   const message: Json = choice?.message ?? {};
   const { status, incomplete_details } = statusOf(choice?.finish_reason);
   const output: Json[] = [];
-  const reasoning = message.reasoning_content ?? message.reasoning;
-  const text = typeof reasoning === 'string' ? reasoning : '';
-  const blocks = ctx.encrypted && Array.isArray(message.thinking_blocks) && message.thinking_blocks.length > 0 ? encodeThinking(message.thinking_blocks, ctx.provider) : undefined;
-  if (text !== '' || blocks) output.push(reasoningItem(newId('rs'), text, undefined, blocks));
+  const state = stateOfMessage(message);
+  const text = state.reasoning_content ?? '';
+  if (text !== '' || (ctx.encrypted && hasOpaqueState(state))) {
+    const encrypted = ctx.encrypted ? encodeReasoning({ provider: ctx.provider, ...state }) : undefined;
+    output.push(reasoningItem(newId('rs'), text, undefined, encrypted));
+  }
   const content: Json[] = [];
   if (typeof message.content === 'string' && message.content !== '') content.push(textPart(message.content));
   if (typeof message.refusal === 'string' && message.refusal !== '') content.push(refusalPart(message.refusal));

@@ -7,6 +7,10 @@
  * `function_call_arguments.delta`/`.done` (custom tools: `custom_tool_call_input.delta`/`.done`, whole);
  * `output_item.done` for every item; then exactly one of `response.completed` / `response.incomplete` /
  * `response.failed` carrying the full output and usage. A `sequence_number` on every event; no `[DONE]`.
+ * The provider's reasoning state (`reasoning_details`, signed `thinking_blocks`, each call's `extra_content`)
+ * leaves, when asked for, as a reasoning item's `encrypted_content`: the gateway envelope naming the provider, of
+ * what came with that item; what comes once no reasoning item is open goes in a reasoning item with no summary,
+ * before the call that needs it or at the end (reasoning-state.ts collects it).
  * Upstream SSE comments (Anthropic pings, provider keep-alives) go on as `: keep-alive` comments.
  * The final events repeat the text, reasoning and arguments, so all of them are held to the end: at most
  * MINI_LLM_MAX_STREAM_STATE_BYTES (stream-state.ts), checked before each chunk is taken in, so that the failure
@@ -15,10 +19,12 @@
  */
 import { sseTransform, type SseTranslator } from '../../sse.js';
 import { ENTRY_COST, StreamState } from '../../stream-state.js';
+import type { Remember } from '../pivot.js';
+import { encodeReasoning } from '../reasoning-envelope.js';
+import { ReasoningCollector } from '../reasoning-state.js';
 import { newId, responseObject, statusOf, usageFromChat, type Echo, type ResponsesUsage, type Status } from './envelope.js';
 import { callItem, customInput, isCustom, reasoningItem, refusalPart, textPart } from './items.js';
 import type { ToolOrigins } from './request.js';
-import { encodeThinking } from './thinking.js';
 
 type Json = Record<string, any>;
 
@@ -29,10 +35,12 @@ export interface StreamContext {
   id?: string;
   /** Unix seconds; defaults to now. */
   createdAt?: number;
-  /** The client asked for `reasoning.encrypted_content` (signed thinking blocks go there, thinking.ts). */
+  /** The client asked for `reasoning.encrypted_content` (the provider's reasoning state goes there). */
   encrypted?: boolean;
-  /** The provider that answers (named in `encrypted_content`: the blocks go back to it only). */
-  provider?: string;
+  /** The provider that answers (named in `encrypted_content`: its state goes back to it only). */
+  provider: string;
+  /** Keeps the answer's reasoning state for clients that drop it (the reasoning cache), when given. */
+  remember?: Remember;
   /** What the translator may hold (MINI_LLM_MAX_STREAM_STATE_BYTES); defaults to the config's default. */
   maxState?: number;
 }
@@ -59,8 +67,6 @@ interface OpenReasoning {
   index: number;
   id: string;
   text: string;
-  /** Signed thinking blocks (the pivot's thinking_blocks) that came with it. */
-  blocks: Json[];
 }
 
 interface ToolCall {
@@ -70,6 +76,9 @@ interface ToolCall {
   chatName: string;
   arguments: string;
   done: boolean;
+  /** Its `extra_content` (Gemini's thought signature), and whether it went to the collector. */
+  extra?: Json;
+  extraTaken?: boolean;
 }
 
 /** A spec error code for a provider's error type (the spec's enum has no room for the provider's own). */
@@ -89,6 +98,9 @@ export function createResponsesStreamTranslator(ctx: StreamContext): ResponsesSt
   let current: OpenMessage | OpenReasoning | undefined;
   const tools = new Map<number, ToolCall>();
   const state = new StreamState(ctx.maxState);
+  /** The reasoning state: collected only for a client that asked for it, or for the cache. */
+  const keepState = ctx.encrypted === true || ctx.remember !== undefined;
+  const collector = new ReasoningCollector(state);
 
   const event = (type: string, fields: Json) => `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: seq++, ...fields })}\n\n`;
   const response = (status: Status, extra: Json = {}) => responseObject(echo, { id, created_at: createdAt, status, output: output.filter(Boolean), usage, ...extra });
@@ -131,7 +143,7 @@ export function createResponsesStreamTranslator(ctx: StreamContext): ResponsesSt
       return closePart(c) + event('response.output_item.done', { output_index: c.index, item });
     }
     const at = { item_id: c.id, output_index: c.index, summary_index: 0 };
-    const item = reasoningItem(c.id, c.text, undefined, ctx.encrypted && c.blocks.length > 0 ? encodeThinking(c.blocks, ctx.provider) : undefined);
+    const item = reasoningItem(c.id, c.text, undefined, ctx.encrypted ? encodeReasoning({ provider: ctx.provider, ...collector.take() }) : undefined);
     output[c.index] = item;
     const summary =
       c.text === ''
@@ -150,7 +162,7 @@ export function createResponsesStreamTranslator(ctx: StreamContext): ResponsesSt
       output[index] = messageItem(m, 'in_progress');
       out += event('response.output_item.added', { output_index: index, item: output[index] });
     } else {
-      const r: OpenReasoning = { kind, index, id: newId('rs'), text: '', blocks: [] };
+      const r: OpenReasoning = { kind, index, id: newId('rs'), text: '' };
       current = r;
       output[index] = reasoningItem(r.id, '', 'in_progress');
       out += event('response.output_item.added', { output_index: index, item: output[index] });
@@ -189,12 +201,27 @@ export function createResponsesStreamTranslator(ctx: StreamContext): ResponsesSt
    */
   const thinkingBlocks = (blocks: Json[]): string => {
     const out = current?.kind === 'reasoning' ? '' : open('reasoning');
-    if (ctx.encrypted) for (const b of blocks) if (typeof b === 'object' && b !== null) (current as OpenReasoning).blocks.push(b);
+    if (keepState) collector.addBlocks(blocks);
     return out;
   };
 
+  /** State not handed out yet, in a reasoning item: the open one, else one of its own (for a client that asked). */
+  const flushState = (): string => {
+    if (!ctx.encrypted || !collector.pending) return '';
+    return (current?.kind === 'reasoning' ? '' : open('reasoning')) + closeCurrent();
+  };
+
+  /** A call's extra goes to the collector once its id is known. */
+  const takeExtra = (t: ToolCall) => {
+    if (t.extra === undefined || t.extraTaken || t.callId === '') return;
+    t.extraTaken = true;
+    collector.addExtra(t.callId, t.extra);
+  };
+
   const announce = (t: ToolCall): string => {
-    let out = closeCurrent();
+    t.callId ||= newId('call');
+    takeExtra(t);
+    let out = flushState() + closeCurrent();
     t.index = output.length;
     output[t.index] = callItem({ ...t, arguments: '' }, ctx.origins, 'in_progress');
     out += event('response.output_item.added', { output_index: t.index, item: output[t.index] });
@@ -222,6 +249,10 @@ export function createResponsesStreamTranslator(ctx: StreamContext): ResponsesSt
     if (t.index < 0) {
       if (typeof tc.id === 'string' && tc.id !== '') t.callId = tc.id;
       if (typeof fn.name === 'string') t.chatName += fn.name;
+    }
+    if (keepState && t.extra === undefined && tc.extra_content !== null && typeof tc.extra_content === 'object' && !Array.isArray(tc.extra_content)) {
+      t.extra = tc.extra_content;
+      if (t.index >= 0) takeExtra(t); // arrived after its call was announced: goes in a later reasoning item
     }
     const args = typeof fn.arguments === 'string' ? fn.arguments : '';
     t.arguments += args;
@@ -254,8 +285,20 @@ export function createResponsesStreamTranslator(ctx: StreamContext): ResponsesSt
     let out = start() + closeCurrent(itemStatus);
     const open = [...tools.values()].filter((t) => !t.done).sort((a, b) => (a.index < 0 ? Infinity : a.index) - (b.index < 0 ? Infinity : b.index));
     for (const t of open) out += closeTool(t, itemStatus);
+    out += flushState();
+    remember();
     const type = status === 'completed' ? 'response.completed' : 'response.incomplete';
     return out + event(type, { response: response(status, { incomplete_details }) });
+  };
+
+  /** The whole answer's state to the cache, with its reasoning text (the reasoning items' summaries), if it called tools. */
+  const remember = () => {
+    const ids = [...tools.values()].map((t) => t.callId).filter((id) => id !== '');
+    if (!ctx.remember || ids.length === 0) return;
+    const state = collector.all();
+    const text = output.map((i) => (i?.type === 'reasoning' ? (i.summary[0]?.text ?? '') : '')).join('');
+    if (text !== '') state.reasoning_content = text;
+    ctx.remember(ids, state);
   };
 
   /** A failure: what was produced so far (open items as they stand), then `response.failed`. */
@@ -287,6 +330,7 @@ export function createResponsesStreamTranslator(ctx: StreamContext): ResponsesSt
     state.hold(text);
     if (typeof reasoning === 'string' && reasoning !== '') out += reasoningDelta(reasoning);
     if (Array.isArray(d.thinking_blocks) && d.thinking_blocks.length > 0) out += thinkingBlocks(d.thinking_blocks);
+    if (keepState) collector.addDetails(d.reasoning_details);
     if (typeof d.content === 'string' && d.content !== '') out += textDelta('output_text', d.content);
     if (typeof d.refusal === 'string' && d.refusal !== '') out += textDelta('refusal', d.refusal);
     if (Array.isArray(d.tool_calls)) for (const tc of d.tool_calls) out += toolDelta(tc ?? {});

@@ -1,11 +1,13 @@
 /**
- * Signed thinking blocks (the pivot's `thinking_blocks`: Anthropic's own, dialects/pivot.ts) carried through a
- * stateless Responses client: they leave as a `reasoning` item's `encrypted_content` (when the client asks for
- * it with `include: ["reasoning.encrypted_content"]`, as Codex does) and come back, unmodified, on the assistant
- * message that follows the item. The blocks are signed by their provider, so a changed one is refused there,
- * not here. Another provider's `encrypted_content` (OpenAI's) does not carry the prefix and is dropped.
+ * The gateway's first envelope for a stateless Responses client: signed thinking blocks (the pivot's
+ * `thinking_blocks`) as a `reasoning` item's `encrypted_content`, `mlgw.thinking.v1:` + base64 JSON. Answers now
+ * carry every provider's state in the reasoning envelope (reasoning-envelope.ts); this one is still read, so that
+ * a conversation begun before keeps its blocks (for the provider that signed them; another provider's
+ * `encrypted_content`, OpenAI's, does not carry the prefix and is dropped). Neither envelope is ever sent to a
+ * provider that speaks Responses itself (`withoutGatewayReasoning`).
  */
 import { jsonDepthExceeds, MAX_EMBEDDED_JSON_DEPTH } from '../../json-depth.js';
+import { isEnvelope } from '../reasoning-envelope.js';
 
 type Json = Record<string, unknown>;
 
@@ -24,10 +26,7 @@ const toBase64 = (text: string) => {
 
 const fromBase64 = (b64: string) => new TextDecoder().decode(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)));
 
-/**
- * The blocks as `encrypted_content`, naming the provider that signed them (`provider`): they go back to that
- * provider only (no other can check the signature, and a strict chat API refuses the unknown field).
- */
+/** The blocks in the first envelope, naming the provider that signed them (tests write older values with it). */
 export const encodeThinking = (blocks: readonly Json[], provider?: string): string =>
   PREFIX + toBase64(JSON.stringify(provider === undefined ? blocks : { provider, blocks }));
 
@@ -48,4 +47,21 @@ export function decodeThinking(encrypted: unknown, provider?: string): Json[] | 
   } catch {
     return undefined;
   }
+}
+
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A reasoning item whose `encrypted_content` the gateway wrote (either envelope): no provider's own. */
+const isGatewayItem = (item: unknown) =>
+  isObject(item) && item.type === 'reasoning' && typeof item.encrypted_content === 'string' && (item.encrypted_content.startsWith(PREFIX) || isEnvelope(item.encrypted_content));
+
+/**
+ * The `input` of a request passed through to a provider that speaks Responses (OpenAI) without the reasoning
+ * items the gateway wrote for another provider (a conversation that went to DeepSeek or Claude first): OpenAI
+ * refuses an `encrypted_content` it did not issue. The body comes back as it was (no copy) when it holds none.
+ */
+export function withoutGatewayReasoning(body: Json): Json {
+  const input = body.input;
+  if (!Array.isArray(input) || !input.some(isGatewayItem)) return body;
+  return { ...body, input: input.filter((item) => !isGatewayItem(item)) };
 }

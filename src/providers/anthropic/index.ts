@@ -24,8 +24,8 @@ const requestScopes = new WeakMap<UpstreamCall, () => string>();
 /** Recall a turn's blocks by any of its tool call ids. */
 const recallFrom = (scope: () => string) => (ids: string[]) => {
   for (const id of ids) {
-    const blocks = thinkingCache.get(scope(), id);
-    if (blocks) return blocks;
+    const blocks = thinkingCache.get(scope(), id)?.thinking_blocks;
+    if (blocks && blocks.length > 0) return blocks;
   }
   return undefined;
 };
@@ -50,7 +50,7 @@ export const anthropic: ProviderAdapter = {
   async chatResponse(upstream, { stream, includeUsage, call, providerId, maxStreamState }) {
     const scope = call ? requestScopes.get(call) : undefined;
     const remember = (blocks: Record<string, unknown>[], ids: string[]) => {
-      if (scope) thinkingCache.put(scope(), ids, blocks);
+      if (scope && blocks.length > 0) thinkingCache.put(scope(), ids, { thinking_blocks: blocks });
     };
     if (stream) {
       const body = upstream.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() });

@@ -1,15 +1,18 @@
 /**
- * Signed thinking blocks of recent tool-call turns, kept so that a client that drops unknown fields (LangChain,
- * `@ai-sdk/openai-compatible`) can still continue a tool conversation with thinking on (ANTHROPIC-FIDELITY.md
- * §3.3, §3.4). Keyed by `tool_call_id` within a scope: the caller's gateway key (hashed; the key itself is never
- * stored) and the provider, so one tenant's reasoning never enters another's request. Bounded by entries and
+ * Reasoning state of recent tool-call turns, kept so that a client that drops unknown fields (LangChain,
+ * `@ai-sdk/openai-compatible`) can still continue a tool conversation (ANTHROPIC-FIDELITY.md §3.3, §3.4; issue 18):
+ * Anthropic's signed thinking blocks (this adapter), and on translated routes every provider's pivot state (text,
+ * `reasoning_details`, each call's `extra_content`, blocks: dialects/pivot.ts). Keyed by `tool_call_id` within a
+ * scope: the caller's gateway key (hashed; the key itself is never stored) and the provider, so one tenant's
+ * reasoning never enters another's request, nor one provider's another's. Bounded by entries and
  * bytes, least recently used out first, and shared fairly: when the cache is full, the entry that goes is the
  * oldest of the scope adding one if that scope holds more than its share (the limits divided by the scopes
  * that hold entries), else the oldest of the scope that holds the most. So one key's churn evicts its own
  * entries, never another's that stays within its share. In memory, per process (per isolate on Workers): best
- * effort; a miss means the request is sent with thinking off, never that it fails.
+ * effort; a miss means the request is sent without the state (Anthropic: with thinking off), never that it fails.
  */
 import { presentedKey } from '../../auth.js';
+import type { PivotState } from '../../dialects/reasoning-state.js';
 
 export type ThinkingBlock = Record<string, unknown>;
 
@@ -20,20 +23,24 @@ export interface ThinkingCacheLimits {
 
 export const DEFAULT_THINKING_CACHE_LIMITS: ThinkingCacheLimits = { maxEntries: 2000, maxBytes: 16 * 1024 * 1024 };
 
-interface Entry {
-  blocks: ThinkingBlock[];
+interface Entry<T> {
+  value: T;
   bytes: number;
 }
 
 /** One scope's entries, least recently used first, and what they hold. */
-interface Scope {
-  entries: Map<string, Entry>;
+interface Scope<T> {
+  entries: Map<string, Entry<T>>;
   bytes: number;
 }
 
-export class ThinkingCache {
+/** A shallow copy: what one request takes out is not what the cache keeps. */
+const copyOf = <T extends object>(v: T): T => (Array.isArray(v) ? (v.slice() as T) : { ...v });
+
+/** The cache of one kind of value (signed blocks, by default; the pivot's state for the process-wide one). */
+export class ThinkingCache<T extends object = ThinkingBlock[]> {
   /** Only scopes that hold entries (an emptied one is dropped, so it no longer counts in the shares). */
-  private readonly scopes = new Map<string, Scope>();
+  private readonly scopes = new Map<string, Scope<T>>();
   private count = 0;
   private total = 0;
 
@@ -52,17 +59,17 @@ export class ThinkingCache {
     return this.scopes.get(scope)?.entries.size ?? 0;
   }
 
-  /** Remember one turn's blocks under each of its tool call ids. */
-  put(scope: string, toolCallIds: readonly string[], blocks: readonly ThinkingBlock[]): void {
-    if (blocks.length === 0) return;
-    const bytes = JSON.stringify(blocks).length * 2;
+  /** Remember one turn's state under each of its tool call ids (nothing for an empty list). */
+  put(scope: string, toolCallIds: readonly string[], value: T): void {
+    if (Array.isArray(value) && value.length === 0) return;
+    const bytes = JSON.stringify(value).length * 2;
     if (bytes > this.limits.maxBytes) return;
     for (const id of toolCallIds) {
       if (id === '') continue;
       const existing = this.scopes.get(scope);
       if (existing) this.remove(scope, existing, id); // a replaced entry is counted once
       const s = this.scopeFor(scope);
-      s.entries.set(id, { blocks: [...blocks], bytes });
+      s.entries.set(id, { value: copyOf(value), bytes });
       s.bytes += bytes;
       this.count++;
       this.total += bytes;
@@ -70,14 +77,14 @@ export class ThinkingCache {
     }
   }
 
-  /** The blocks of the turn that made this tool call, in this scope. */
-  get(scope: string, toolCallId: string): ThinkingBlock[] | undefined {
+  /** The state of the turn that made this tool call, in this scope. */
+  get(scope: string, toolCallId: string): T | undefined {
     const s = this.scopes.get(scope);
     const entry = s?.entries.get(toolCallId);
     if (!s || !entry) return undefined;
     s.entries.delete(toolCallId); // most recently used last
     s.entries.set(toolCallId, entry);
-    return [...entry.blocks];
+    return copyOf(entry.value);
   }
 
   clear(): void {
@@ -86,7 +93,7 @@ export class ThinkingCache {
     this.total = 0;
   }
 
-  private scopeFor(scope: string): Scope {
+  private scopeFor(scope: string): Scope<T> {
     let s = this.scopes.get(scope);
     if (!s) this.scopes.set(scope, (s = { entries: new Map(), bytes: 0 }));
     return s;
@@ -97,7 +104,7 @@ export class ThinkingCache {
     for (;;) {
       const overEntries = this.count > this.limits.maxEntries;
       if (!overEntries && this.total <= this.limits.maxBytes) return;
-      const held = overEntries ? (s: Scope) => s.entries.size : (s: Scope) => s.bytes;
+      const held = overEntries ? (s: Scope<T>) => s.entries.size : (s: Scope<T>) => s.bytes;
       const share = (overEntries ? this.limits.maxEntries : this.limits.maxBytes) / this.scopes.size;
       let victim = adder;
       let from = this.scopes.get(adder);
@@ -109,7 +116,7 @@ export class ThinkingCache {
     }
   }
 
-  private remove(name: string, s: Scope, id: string): void {
+  private remove(name: string, s: Scope<T>, id: string): void {
     const entry = s.entries.get(id);
     if (!entry) return;
     s.entries.delete(id);
@@ -120,8 +127,8 @@ export class ThinkingCache {
   }
 }
 
-/** The one cache of this process (isolate). */
-export const thinkingCache = new ThinkingCache();
+/** The one cache of this process (isolate): the pivot's state, Anthropic's blocks in `thinking_blocks`. */
+export const thinkingCache = new ThinkingCache<PivotState>();
 
 /** The cache scope of a request: provider id + SHA-256 of the presented gateway key ('' when none). */
 export function thinkingScope(providerId: string, headers: Headers | undefined): string {
