@@ -2,7 +2,7 @@
  * Configuration: one env record (process.env, or a Worker's bindings) read once into an immutable object
  * (CONTRACT §2). Invalid configuration throws a ConfigError naming the variable; it never surfaces later.
  */
-import { BUILTIN_PROVIDERS, DEFAULT_ALIASES, type AuthStyle, type ProviderKind, type ProviderSpec } from './providers/table.js';
+import { BUILTIN_PROVIDERS, DEFAULT_ALIASES, KIND_DEFAULTS, type AuthStyle, type ProviderKind, type ProviderSpec } from './providers/table.js';
 
 export type EnvRecord = Readonly<Record<string, unknown>>;
 export type LogLevel = 'silent' | 'info' | 'debug';
@@ -171,8 +171,8 @@ function makeProvider(
     id: spec.id,
     kind: spec.kind,
     baseUrl,
-    chatUrl: anthropic ? `${baseUrl}/v1/messages` : `${baseUrl}/chat/completions`,
-    modelsUrl: anthropic ? `${baseUrl}/v1/models` : `${baseUrl}/models`,
+    chatUrl: `${baseUrl}${KIND_DEFAULTS[spec.kind].chatPath}`,
+    modelsUrl: `${baseUrl}${KIND_DEFAULTS[spec.kind].modelsPath}`,
     responsesUrl: `${baseUrl}/responses`,
     embeddingsUrl: `${baseUrl}/embeddings`,
     countTokensUrl: `${baseUrl}/v1/messages/count_tokens`,
@@ -210,8 +210,8 @@ function customProvider(env: EnvRecord): Provider {
   );
 }
 
-const KINDS: readonly ProviderKind[] = ['openai-compatible', 'anthropic'];
-const AUTHS: readonly AuthStyle[] = ['bearer', 'x-api-key', 'none'];
+const KINDS = Object.keys(KIND_DEFAULTS) as ProviderKind[];
+const AUTHS: readonly AuthStyle[] = ['bearer', 'x-api-key', 'x-goog-api-key', 'none'];
 
 /** `MINI_LLM_PROVIDERS`: `{"id": {"baseUrl", "apiKeyEnv"?, "kind"?, "auth"?}}` adds or overrides providers. */
 function extraProviders(env: EnvRecord, known: Map<string, Provider>): void {
@@ -227,8 +227,7 @@ function extraProviders(env: EnvRecord, known: Map<string, Provider>): void {
     const previous = known.get(id);
     const kind = (field('kind') ?? previous?.kind ?? 'openai-compatible') as ProviderKind;
     if (!KINDS.includes(kind)) throw new ConfigError(V, `provider ${id}: kind must be one of ${KINDS.join(', ')}`);
-    const defaultAuth: AuthStyle = kind === 'anthropic' ? 'x-api-key' : 'bearer';
-    const auth = (field('auth') ?? previous?.auth ?? defaultAuth) as AuthStyle;
+    const auth = (field('auth') ?? previous?.auth ?? KIND_DEFAULTS[kind].auth) as AuthStyle;
     if (!AUTHS.includes(auth)) throw new ConfigError(V, `provider ${id}: auth must be one of ${AUTHS.join(', ')}`);
     const rawBase = field('baseUrl') ?? previous?.baseUrl;
     if (typeof rawBase !== 'string') throw new ConfigError(V, `provider ${id}: baseUrl (a string) is required`);

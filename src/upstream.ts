@@ -340,7 +340,11 @@ interface ParsedError {
 
 const s = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined);
 
-/** Understands OpenAI's and Anthropic's `{error:{...}}`, FastAPI's `{detail}`, `{message}`, and plain text. */
+/**
+ * Understands OpenAI's and Anthropic's `{error:{...}}`, Google's (`{error:{code: 429, message, status:
+ * "RESOURCE_EXHAUSTED"}}`, also wrapped in an array: its status string is the code), FastAPI's `{detail}`,
+ * `{message}`, and plain text.
+ */
 export function parseErrorBody(text: string): ParsedError {
   let json: unknown;
   try {
@@ -349,12 +353,14 @@ export function parseErrorBody(text: string): ParsedError {
     const trimmed = text.trim().slice(0, 500);
     return trimmed ? { message: trimmed } : {};
   }
+  if (Array.isArray(json)) json = json[0];
   if (typeof json !== 'object' || json === null) return {};
   const o = json as Record<string, unknown>;
   const e = o.error;
   if (typeof e === 'object' && e !== null) {
     const err = e as Record<string, unknown>;
-    return { message: s(err.message), type: s(err.type), code: s(err.code), param: s(err.param) };
+    const code = typeof err.code === 'number' && typeof err.status === 'string' ? err.status : err.code;
+    return { message: s(err.message), type: s(err.type), code: s(code), param: s(err.param) };
   }
   if (typeof e === 'string') return { message: e };
   if (Array.isArray(o.detail)) {
