@@ -3,7 +3,7 @@
  * (CONTRACT §2). Invalid configuration throws a ConfigError naming the variable; it never surfaces later.
  */
 import { providerKeyKind } from './placeholder-key.js';
-import { BUILTIN_PROVIDERS, DEFAULT_ALIASES, REASONING_CARRIERS, type AuthStyle, type ProviderKind, type ProviderSpec, type ReasoningCarrier } from './providers/table.js';
+import { BUILTIN_PROVIDERS, DEFAULT_ALIASES, KIND_DEFAULTS, REASONING_CARRIERS, type AuthStyle, type ProviderKind, type ProviderSpec, type ReasoningCarrier } from './providers/table.js';
 
 export type EnvRecord = Readonly<Record<string, unknown>>;
 export type LogLevel = 'silent' | 'info' | 'debug';
@@ -195,19 +195,20 @@ function makeProvider(
   enableHint: string,
 ): Provider {
   const baseUrl = spec.baseUrl.replace(/\/+$/, '');
-  const anthropic = spec.kind === 'anthropic';
+  /** Only an OpenAI-compatible server may speak Responses or take a chat reasoning carrier. */
+  const chatKind = spec.kind === 'openai-compatible';
   return Object.freeze({
     id: spec.id,
     kind: spec.kind,
     baseUrl,
-    chatUrl: anthropic ? `${baseUrl}/v1/messages` : `${baseUrl}/chat/completions`,
-    modelsUrl: anthropic ? `${baseUrl}/v1/models` : `${baseUrl}/models`,
+    chatUrl: `${baseUrl}${KIND_DEFAULTS[spec.kind].chatPath}`,
+    modelsUrl: `${baseUrl}${KIND_DEFAULTS[spec.kind].modelsPath}`,
     responsesUrl: `${baseUrl}/responses`,
     embeddingsUrl: `${baseUrl}/embeddings`,
     countTokensUrl: `${baseUrl}/v1/messages/count_tokens`,
-    responses: !anthropic && spec.responses === true,
-    chatViaResponses: !anthropic && spec.responses === true && spec.chatViaResponses === true,
-    reasoning: spec.reasoning ?? (anthropic ? 'none' : 'reasoning'),
+    responses: chatKind && spec.responses === true,
+    chatViaResponses: chatKind && spec.responses === true && spec.chatViaResponses === true,
+    reasoning: spec.reasoning ?? (chatKind ? 'reasoning' : 'none'),
     auth: spec.auth,
     apiKey,
     apiKeyVariable,
@@ -243,8 +244,8 @@ function customProvider(env: EnvRecord): Provider {
   );
 }
 
-const KINDS: readonly ProviderKind[] = ['openai-compatible', 'anthropic'];
-const AUTHS: readonly AuthStyle[] = ['bearer', 'x-api-key', 'none'];
+const KINDS = Object.keys(KIND_DEFAULTS) as ProviderKind[];
+const AUTHS: readonly AuthStyle[] = ['bearer', 'x-api-key', 'x-goog-api-key', 'none'];
 
 /**
  * `MINI_LLM_PROVIDERS`: `{"id": {"baseUrl", "apiKeyEnv"?, "kind"?, "auth"?, "responses"?, "reasoning"?}}` adds or
@@ -263,8 +264,7 @@ function extraProviders(env: EnvRecord, known: Map<string, Provider>): void {
     const previous = known.get(id);
     const kind = (field('kind') ?? previous?.kind ?? 'openai-compatible') as ProviderKind;
     if (!KINDS.includes(kind)) throw new ConfigError(V, `provider ${id}: kind must be one of ${KINDS.join(', ')}`);
-    const defaultAuth: AuthStyle = kind === 'anthropic' ? 'x-api-key' : 'bearer';
-    const auth = (field('auth') ?? previous?.auth ?? defaultAuth) as AuthStyle;
+    const auth = (field('auth') ?? previous?.auth ?? KIND_DEFAULTS[kind].auth) as AuthStyle;
     if (!AUTHS.includes(auth)) throw new ConfigError(V, `provider ${id}: auth must be one of ${AUTHS.join(', ')}`);
     const rawBase = field('baseUrl') ?? previous?.baseUrl;
     if (typeof rawBase !== 'string') throw new ConfigError(V, `provider ${id}: baseUrl (a string) is required`);

@@ -346,9 +346,10 @@ interface ParsedError {
 const s = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined);
 
 /**
- * Understands OpenAI's and Anthropic's `{error:{...}}`, Google's `[{error:{...}}]` (its OpenAI-compatible endpoint),
- * FastAPI's `{detail}`, `{message}`, and plain text (its first 500 characters, cut after `secrets` are redacted
- * from the whole, so that no cut leaves a piece of a key).
+ * Understands OpenAI's and Anthropic's `{error:{...}}`, Google's (`{error:{code: 429, message, status:
+ * "RESOURCE_EXHAUSTED"}}`, also wrapped in an array: its status string is the code), FastAPI's `{detail}`,
+ * `{message}`, and plain text (its first 500 characters, cut after `secrets` are redacted from the whole, so that
+ * no cut leaves a piece of a key).
  */
 export function parseErrorBody(text: string, secrets: readonly string[] = []): ParsedError {
   let json: unknown;
@@ -364,7 +365,8 @@ export function parseErrorBody(text: string, secrets: readonly string[] = []): P
   const e = o.error;
   if (typeof e === 'object' && e !== null) {
     const err = e as Record<string, unknown>;
-    return { message: s(err.message), type: s(err.type), code: s(err.code), param: s(err.param) };
+    const code = typeof err.code === 'number' && typeof err.status === 'string' ? err.status : err.code;
+    return { message: s(err.message), type: s(err.type), code: s(code), param: s(err.param) };
   }
   if (typeof e === 'string') return { message: e };
   if (Array.isArray(o.detail)) {

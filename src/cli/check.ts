@@ -65,9 +65,14 @@ export async function fetchListing(
   return { ok: true, ids };
 }
 
-/** The next page of an Anthropic-style list (`{"has_more": true, "last_id": "..."}`), if any. */
+/** The next page of an Anthropic-style list (`{"has_more": true, "last_id": "..."}`) or a Google one (`nextPageToken`), if any. */
 export function nextPage(url: string, json: unknown): string | undefined {
-  const j = json as { has_more?: unknown; last_id?: unknown } | null;
+  const j = json as { has_more?: unknown; last_id?: unknown; nextPageToken?: unknown } | null;
+  if (typeof j?.nextPageToken === 'string' && j.nextPageToken !== '') {
+    const u = new URL(url);
+    u.searchParams.set('pageToken', j.nextPageToken);
+    return u.toString();
+  }
   if (j?.has_more !== true || typeof j.last_id !== 'string' || j.last_id === '') return undefined;
   const u = new URL(url);
   u.searchParams.set('after_id', j.last_id);

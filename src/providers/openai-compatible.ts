@@ -44,4 +44,12 @@ export const openAICompatible: ProviderAdapter = {
     return { url: provider.modelsUrl, headers: { accept: 'application/json', ...authHeaders(provider) } };
   },
   modelIds: listedModelIds,
+  // `{base}/embeddings` with only `model` replaced and every other field untouched; the answer's bytes back unchanged.
+  embeddings: ({ body, provider, upstreamModel }) => ({
+    call: {
+      url: provider.embeddingsUrl,
+      headers: { 'content-type': 'application/json', accept: 'application/json', ...authHeaders(provider) },
+      body: JSON.stringify({ ...body, model: upstreamModel }),
+    },
+  }),
 };

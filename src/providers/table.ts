@@ -3,8 +3,19 @@
  * Every row follows one naming rule: key in `<ID>_API_KEY`, base URL overridable with `<ID>_BASE_URL`.
  */
 
-export type ProviderKind = 'openai-compatible' | 'anthropic';
-export type AuthStyle = 'bearer' | 'x-api-key' | 'none';
+export type ProviderKind = 'openai-compatible' | 'anthropic' | 'gemini';
+export type AuthStyle = 'bearer' | 'x-api-key' | 'x-goog-api-key' | 'none';
+
+/**
+ * What each kind means for a provider's URLs and its default auth: OpenAI-compatible base URLs include the
+ * version segment (OpenAI-SDK convention); Anthropic's and Gemini's are the server root. For Gemini, `chatPath` is
+ * the models collection the adapter appends `/{model}:{action}` to.
+ */
+export const KIND_DEFAULTS: Readonly<Record<ProviderKind, { auth: AuthStyle; chatPath: string; modelsPath: string }>> = {
+  'openai-compatible': { auth: 'bearer', chatPath: '/chat/completions', modelsPath: '/models' },
+  anthropic: { auth: 'x-api-key', chatPath: '/v1/messages', modelsPath: '/v1/models' },
+  gemini: { auth: 'x-goog-api-key', chatPath: '/v1beta/models', modelsPath: '/v1beta/models' },
+};
 
 /**
  * Where an OpenAI-compatible provider reads reasoning state back on earlier assistant messages (REASONING.md):
@@ -19,7 +30,7 @@ export const REASONING_CARRIERS: readonly ReasoningCarrier[] = ['reasoning_conte
 export interface ProviderSpec {
   id: string;
   kind: ProviderKind;
-  /** Base URL including the version segment (OpenAI-SDK convention), or the server root for Anthropic. */
+  /** Base URL including the version segment (OpenAI-SDK convention), or the server root for Anthropic and Gemini. */
   baseUrl: string;
   auth: AuthStyle;
   /** A keyless provider (a local server) is enabled when its base URL variable is set. */
@@ -37,6 +48,7 @@ export interface ProviderSpec {
 export const BUILTIN_PROVIDERS: readonly ProviderSpec[] = [
   { id: 'openai', kind: 'openai-compatible', baseUrl: 'https://api.openai.com/v1', auth: 'bearer', responses: true, reasoning: 'none' },
   { id: 'anthropic', kind: 'anthropic', baseUrl: 'https://api.anthropic.com', auth: 'x-api-key', reasoning: 'none' },
+  { id: 'gemini', kind: 'gemini', baseUrl: 'https://generativelanguage.googleapis.com', auth: 'x-goog-api-key', reasoning: 'none' },
   {
     id: 'nebius',
     kind: 'openai-compatible',
@@ -91,7 +103,9 @@ export const DEFAULT_ALIASES: Readonly<Record<string, string>> = {
   'qwen3-embedding-8b': 'nebius/Qwen/Qwen3-Embedding-8B',
   'qwen3-embedding-8b-alt': 'deepinfra/Qwen/Qwen3-Embedding-8B',
   // Wildcards (a key ending in `*` matches by prefix; `*` in the target is what it matched): any Claude or GPT
-  // name a client sends (Claude Code's `claude-opus-5-5`, Codex's `gpt-5.1-codex`) reaches its own provider.
+  // name a client sends (Claude Code's `claude-opus-5-5`, Codex's `gpt-5.1-codex`, `gemini-3-flash`) reaches its own
+  // provider.
   'claude-*': 'anthropic/claude-*',
   'gpt-*': 'openai/gpt-*',
+  'gemini-*': 'gemini/gemini-*',
 };

@@ -50,14 +50,31 @@ export interface ProviderAdapter {
   modelsRequest(provider: Provider): { url: string; headers: Record<string, string> };
   /** The model ids in the provider's models-list answer. */
   modelIds(json: unknown): string[];
+  /**
+   * `POST /v1/embeddings` to this kind: the upstream call, and the answer's translation for a provider that does
+   * not speak OpenAI's embeddings API. Absent: the kind has no embeddings API (the route answers 400).
+   */
+  embeddings?(input: EmbeddingsInput): EmbeddingsExchange;
+}
+
+export interface EmbeddingsInput {
+  /** The client's `/v1/embeddings` body (an object; `model` is a non-empty string). */
+  body: ChatBody;
+  provider: Provider;
+  upstreamModel: string;
+}
+
+export interface EmbeddingsExchange {
+  call: UpstreamCall;
+  /** The provider's whole (2xx) answer → OpenAI's embeddings answer; absent: its bytes go back unchanged. */
+  translate?(upstream: Response): Promise<TranslatedBody>;
 }
 
 /** The provider's auth header(s), from its auth style. */
 export function authHeaders(provider: Provider): Record<string, string> {
   if (!provider.apiKey || provider.auth === 'none') return {};
-  return provider.auth === 'x-api-key'
-    ? { 'x-api-key': provider.apiKey }
-    : { authorization: `Bearer ${provider.apiKey}` };
+  if (provider.auth === 'bearer') return { authorization: `Bearer ${provider.apiKey}` };
+  return { [provider.auth]: provider.apiKey };
 }
 
 /** The ids of a `{data: [{id}, ...]}` model list: OpenAI's shape, and Anthropic's too. */

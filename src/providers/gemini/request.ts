@@ -1,0 +1,102 @@
+/**
+ * OpenAI chat request → Gemini `generateContent` request. Pure: reads the client body, returns a new object;
+ * throws GatewayError (400) for what Gemini cannot express. Built field by field (an allowlist): Gemini refuses
+ * unknown fields, so an OpenAI field with no equivalent (`logit_bias`, `parallel_tool_calls`, `user`, ...) is not
+ * sent; Gemini's own `safetySettings`, `cachedContent` and `generationConfig` (merged over the mapped one) are
+ * passed on for clients that know them.
+ * Tool parameters go as `parametersJsonSchema` and structured outputs as `responseJsonSchema`: the client's JSON
+ * Schema unchanged (Gemini's `parameters` / `responseSchema` take only an OpenAPI subset and refuse the request
+ * over one unknown keyword).
+ * @see https://ai.google.dev/api/generate-content
+ */
+import { invalidRequest } from '../../errors.js';
+import type { ChatBody } from '../types.js';
+import { toContents } from './contents.js';
+import { isGemini3, thinkingConfig } from './models.js';
+
+type Json = Record<string, any>;
+
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export function toGeminiRequest(body: ChatBody, model: string): Json {
+  if (!Array.isArray(body.messages)) throw invalidRequest('invalid_messages', 'The request body needs a "messages" array.', 'messages');
+  if (typeof body.n === 'number' && body.n > 1) throw invalidRequest('unsupported_parameter', 'Gemini models answer with one choice here: "n" must be 1.', 'n');
+  const { system, contents } = toContents(body.messages, { signedCalls: isGemini3(model) });
+  const out: Json = { contents };
+  if (system.length > 0) out.systemInstruction = { parts: system };
+  const tools = functionDeclarations(body.tools);
+  if (tools) {
+    out.tools = [{ functionDeclarations: tools }];
+    const config = functionCallingConfig(body.tool_choice);
+    if (config) out.toolConfig = { functionCallingConfig: config };
+  }
+  const generation = { ...generationConfig(body, model), ...(isObject(body.generationConfig) ? body.generationConfig : {}) };
+  if (Object.keys(generation).length > 0) out.generationConfig = generation;
+  if (body.safetySettings !== undefined) out.safetySettings = body.safetySettings;
+  if (body.cachedContent !== undefined) out.cachedContent = body.cachedContent;
+  return out;
+}
+
+function generationConfig(body: ChatBody, model: string): Json {
+  const out: Json = {};
+  const max = body.max_completion_tokens ?? body.max_tokens;
+  if (max !== undefined && max !== null) {
+    if (typeof max !== 'number' || !Number.isInteger(max) || max < 1) {
+      throw invalidRequest('invalid_max_tokens', '"max_completion_tokens" / "max_tokens" must be a positive integer.', 'max_tokens');
+    }
+    out.maxOutputTokens = max;
+  }
+  const numbers: [string, string][] = [
+    ['temperature', 'temperature'],
+    ['top_p', 'topP'],
+    ['top_k', 'topK'],
+    ['seed', 'seed'],
+    ['presence_penalty', 'presencePenalty'],
+    ['frequency_penalty', 'frequencyPenalty'],
+  ];
+  for (const [from, to] of numbers) if (typeof body[from] === 'number') out[to] = body[from];
+  const stops = typeof body.stop === 'string' ? [body.stop] : Array.isArray(body.stop) ? body.stop.filter((s: unknown) => typeof s === 'string' && s !== '') : [];
+  if (stops.length > 0) out.stopSequences = stops;
+  const format = body.response_format;
+  if (isObject(format) && format.type === 'json_object') out.responseMimeType = 'application/json';
+  else if (isObject(format) && format.type === 'json_schema') {
+    const schema = isObject(format.json_schema) ? format.json_schema.schema : undefined;
+    if (!isObject(schema)) throw invalidRequest('invalid_response_format', '"response_format.json_schema.schema" must be a JSON Schema object.', 'response_format');
+    out.responseMimeType = 'application/json';
+    out.responseJsonSchema = schema;
+  } else if (format !== undefined && format !== null && !(isObject(format) && format.type === 'text')) {
+    throw invalidRequest('invalid_response_format', '"response_format.type" must be "text", "json_object" or "json_schema".', 'response_format');
+  }
+  const thinking = thinkingConfig(body.reasoning_effort, model);
+  if (thinking) out.thinkingConfig = thinking;
+  return out;
+}
+
+/** Chat function tools → `functionDeclarations` (undefined when there are none). */
+function functionDeclarations(tools: unknown): Json[] | undefined {
+  if (tools === undefined || tools === null) return undefined;
+  if (!Array.isArray(tools)) throw invalidRequest('invalid_tools', '"tools" must be an array.', 'tools');
+  if (tools.length === 0) return undefined;
+  return tools.map((tool, i) => {
+    const fn = isObject(tool) && tool.type === 'function' ? tool.function : undefined;
+    if (!isObject(fn) || typeof fn.name !== 'string' || fn.name === '') {
+      throw invalidRequest('invalid_tools', `tools[${i}] must be {"type":"function","function":{"name",...}} (Gemini takes function tools only).`, `tools[${i}]`);
+    }
+    const out: Json = { name: fn.name };
+    if (typeof fn.description === 'string') out.description = fn.description;
+    // `{}` (a function without parameters, as some clients write it) is no schema: Gemini wants an object schema.
+    if (isObject(fn.parameters) && Object.keys(fn.parameters).length > 0) out.parametersJsonSchema = fn.parameters;
+    return out;
+  });
+}
+
+function functionCallingConfig(choice: unknown): Json | undefined {
+  if (choice === undefined || choice === null) return undefined;
+  if (choice === 'auto') return { mode: 'AUTO' };
+  if (choice === 'none') return { mode: 'NONE' };
+  if (choice === 'required') return { mode: 'ANY' };
+  if (isObject(choice) && choice.type === 'function' && isObject(choice.function) && typeof choice.function.name === 'string') {
+    return { mode: 'ANY', allowedFunctionNames: [choice.function.name] };
+  }
+  throw invalidRequest('invalid_tool_choice', '"tool_choice" must be "auto", "required", "none" or {"type":"function","function":{"name"}}.', 'tool_choice');
+}
