@@ -176,8 +176,8 @@ describe.runIf(installed)('Gemini CLI through the gateway', () => {
         expect(messages.at(-2)).toMatchObject({ role: 'assistant', tool_calls: [{ id: callId, function: { name: 'read_file' } }] });
         expect(messages.at(-1)).toMatchObject({ role: 'tool', tool_call_id: callId });
       } else {
-        expect(messages.at(-1).content[0]).toMatchObject({ type: 'tool_result', tool_use_id: callId });
-        expect(messages.at(-2).content).toContainEqual(expect.objectContaining({ type: 'tool_use', id: callId, name: 'read_file' }));
+        expect(messages.at(-1)!.content[0]).toMatchObject({ type: 'tool_result', tool_use_id: callId });
+        expect(messages.at(-2)!.content).toContainEqual(expect.objectContaining({ type: 'tool_use', id: callId, name: 'read_file' }));
       }
       if (!thinking) return;
       // Thinking on: the CLI kept the envelope on its functionCall part, and Anthropic got its signed block back.
@@ -188,7 +188,7 @@ describe.runIf(installed)('Gemini CLI through the gateway', () => {
       expect(call.functionCall.id).toBe(callId);
       expect([callId, `read_file__${callId}`]).toContain(parts.find((p: Json) => p.functionResponse).functionResponse.id);
       expect(decodeReasoning(call.thoughtSignature, 'anthropic')?.thinking_blocks).toEqual([{ type: 'thinking', thinking: 'The user wants the note; read it.', signature: 'EqQBCkYIBxgCKkCmock' }]);
-      expect(messages.at(-2).content[0]).toEqual({ type: 'thinking', thinking: 'The user wants the note; read it.', signature: 'EqQBCkYIBxgCKkCmock' });
+      expect(messages.at(-2)!.content[0]).toEqual({ type: 'thinking', thinking: 'The user wants the note; read it.', signature: 'EqQBCkYIBxgCKkCmock' });
     },
     RUN_TIMEOUT_MS + 10_000,
   );

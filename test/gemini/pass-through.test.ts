@@ -51,7 +51,7 @@ describe('Gemini pass-through to a gemini-kind provider', () => {
         { role: 'model', parts: [{ text: 'Ok', thoughtSignature: envelope }, { functionCall: { name: 'f', args: {} }, thoughtSignature: envelope }, { functionCall: { name: 'g', args: {} }, thoughtSignature: 'GoogleSig' }] },
       ],
     };
-    expect(withoutEnvelopes(history).contents[1].parts).toEqual([{ text: 'Ok' }, { functionCall: { name: 'f', args: {} }, thoughtSignature: BYPASS_SIGNATURE }, { functionCall: { name: 'g', args: {} }, thoughtSignature: 'GoogleSig' }]);
+    expect((withoutEnvelopes(history).contents as Json[])[1].parts).toEqual([{ text: 'Ok' }, { functionCall: { name: 'f', args: {} }, thoughtSignature: BYPASS_SIGNATURE }, { functionCall: { name: 'g', args: {} }, thoughtSignature: 'GoogleSig' }]);
     const sent = geminiPassThrough(history, google, 'gemini-3-pro-preview', 'streamSse').body;
     expect(sent).not.toContain('mlgw.reasoning');
     expect(sent).toContain('GoogleSig');

@@ -8,7 +8,7 @@ import { thrown } from '../helpers.js';
 type Json = Record<string, any>;
 
 const map = (body: Json, opts: Partial<Parameters<typeof geminiToChat>[1]> = {}) =>
-  geminiToChat(body, { upstreamModel: 'up-model', stream: false, providerId: 'nebius', ...opts });
+  geminiToChat(body, { upstreamModel: 'up-model', stream: false, providerId: 'nebius', ...opts }) as Json;
 const user = (...parts: Json[]) => ({ role: 'user', parts });
 const model = (...parts: Json[]) => ({ role: 'model', parts });
 const call = (name: string, args: Json = {}, id?: string) => ({ functionCall: { ...(id ? { id } : {}), name, args } });

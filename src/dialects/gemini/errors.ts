@@ -7,34 +7,22 @@
  */
 import type { GatewayError } from '../../errors.js';
 
+const STATUS: Record<number, string> = {
+  400: 'INVALID_ARGUMENT',
+  401: 'UNAUTHENTICATED',
+  403: 'PERMISSION_DENIED',
+  404: 'NOT_FOUND',
+  409: 'ABORTED',
+  429: 'RESOURCE_EXHAUSTED',
+  499: 'CANCELLED',
+  501: 'UNIMPLEMENTED',
+  502: 'UNAVAILABLE',
+  503: 'UNAVAILABLE',
+  504: 'DEADLINE_EXCEEDED',
+};
+
 /** Google's status name for an HTTP status (its table; other 4xx are invalid arguments, other 5xx internal). */
-export function googleStatus(code: number): string {
-  switch (code) {
-    case 400:
-      return 'INVALID_ARGUMENT';
-    case 401:
-      return 'UNAUTHENTICATED';
-    case 403:
-      return 'PERMISSION_DENIED';
-    case 404:
-      return 'NOT_FOUND';
-    case 409:
-      return 'ABORTED';
-    case 429:
-      return 'RESOURCE_EXHAUSTED';
-    case 499:
-      return 'CANCELLED';
-    case 501:
-      return 'UNIMPLEMENTED';
-    case 502:
-    case 503:
-      return 'UNAVAILABLE';
-    case 504:
-      return 'DEADLINE_EXCEEDED';
-    default:
-      return code >= 500 ? 'INTERNAL' : 'INVALID_ARGUMENT';
-  }
-}
+export const googleStatus = (code: number): string => STATUS[code] ?? (code >= 500 ? 'INTERNAL' : 'INVALID_ARGUMENT');
 
 /** The HTTP status a Google client sees: a 413 is Google's 400 (it has no 413), an upstream's 529 a 503. */
 const clientStatus = (status: number) => (status === 413 ? 400 : status === 529 ? 503 : status);

@@ -17,7 +17,6 @@
  * parts are the message's `reasoning_content`.
  */
 import { invalidRequest } from '../../errors.js';
-import { pushAll } from '../../lists.js';
 import type { ChatBody } from '../../providers/types.js';
 import { decodeReasoning, type ReasoningState } from '../reasoning-envelope.js';
 import { toJsonSchema } from './schema.js';
@@ -48,9 +47,6 @@ export interface GeminiToChatOptions {
   /** Send the token limit as `max_completion_tokens` (OpenAI's own API). */
   maxCompletionTokens?: boolean;
 }
-
-/** Tools that only Google runs (search, code execution, URL fetch, ...): no chat provider has them. */
-const HOSTED_TOOLS = ['googleSearch', 'googleSearchRetrieval', 'codeExecution', 'urlContext', 'computerUse', 'fileSearch', 'googleMaps', 'retrieval', 'enterpriseWebSearch'];
 
 export function geminiToChat(body: Json, opts: GeminiToChatOptions): ChatBody {
   const contents = field(body, 'contents');
@@ -159,16 +155,11 @@ function modelMessage(parts: unknown[], i: number, providerId: string): { messag
   let reasoning = '';
   const toolCalls: Json[] = [];
   const calls: Call[] = [];
-  const seen = new Set<string>();
   let state: ReasoningState | undefined;
   for (const part of parts) {
     if (!isObject(part)) continue;
-    const signature = field(part, 'thoughtSignature');
-    if (typeof signature === 'string' && !seen.has(signature)) {
-      seen.add(signature);
-      const opened = decodeReasoning(signature, providerId);
-      if (opened) state = state ? mergeState(state, opened) : opened;
-    }
+    // The gateway gives one envelope per answer (response.ts): the first that opens for this provider.
+    state ??= decodeReasoning(field(part, 'thoughtSignature'), providerId);
     const fc = field(part, 'functionCall');
     if (part.thought === true) reasoning += str(part.text);
     else if (typeof part.text === 'string') text += part.text;
@@ -187,15 +178,6 @@ function modelMessage(parts: unknown[], i: number, providerId: string): { messag
   if (reasoning === '' && message.reasoning_details) reasoning = detailsText(message.reasoning_details as Json[]);
   if (reasoning !== '') message.reasoning_content = reasoning;
   return { message, calls };
-}
-
-function mergeState(a: ReasoningState, b: ReasoningState): ReasoningState {
-  return {
-    provider: a.provider,
-    reasoning_details: a.reasoning_details || b.reasoning_details ? pushAll([...(a.reasoning_details ?? [])], b.reasoning_details ?? []) : undefined,
-    thinking_blocks: a.thinking_blocks || b.thinking_blocks ? pushAll([...(a.thinking_blocks ?? [])], b.thinking_blocks ?? []) : undefined,
-    extra_content: a.extra_content || b.extra_content ? { ...a.extra_content, ...b.extra_content } : undefined,
-  };
 }
 
 /** The envelope's state back on the assistant message it was made from (each call's by its id, or its place). */
@@ -322,10 +304,6 @@ function convertTools(tools: unknown): Json[] {
   return out;
 }
 
-/** Whether the request offers a tool only Google runs (for the refusal of a forced call). */
-const hostedTools = (tools: unknown): string[] =>
-  Array.isArray(tools) ? tools.flatMap((t) => (isObject(t) ? HOSTED_TOOLS.filter((k) => field(t, k) !== undefined) : [])) : [];
-
 /** `toolConfig.functionCallingConfig` → `tool_choice` (ANY with allowed names: only those tools). */
 function convertToolConfig(config: unknown, tools: Json[]): Json {
   const calling = field(config, 'functionCallingConfig');
@@ -344,8 +322,6 @@ function convertToolConfig(config: unknown, tools: Json[]): Json {
   if (kept.length === 1) return { tools: kept, tool_choice: { type: 'function', function: { name: (kept[0].function as Json).name } } };
   return { tools: kept, tool_choice: 'required' };
 }
-
-export { hostedTools };
 
 const LEVELS: Record<string, string> = { MINIMAL: 'minimal', LOW: 'low', MEDIUM: 'medium', HIGH: 'high' };
 
