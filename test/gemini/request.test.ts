@@ -228,6 +228,11 @@ describe('geminiToChat: tools and configuration', () => {
       out: { tool_choice: { type: 'function', function: { name: 'get_weather' } }, names: ['get_weather'] },
     },
     {
+      name: 'mode ANY with two allowed names: only those are offered, one required',
+      in: { tools: [{ functionDeclarations: [decl, { name: 'b' }, { name: 'c' }] }], toolConfig: { functionCallingConfig: { mode: 'ANY', allowedFunctionNames: ['get_weather', 'c'] } } },
+      out: { tool_choice: 'required', names: ['get_weather', 'c'] },
+    },
+    {
       name: 'generationConfig: sampling, limits, stop, seed, penalties',
       in: { generationConfig: { temperature: 0.2, topP: 0.9, topK: 40, maxOutputTokens: 99, stopSequences: ['END'], seed: 7, presencePenalty: 0.1, frequencyPenalty: 0.3 } },
       out: { temperature: 0.2, top_p: 0.9, max_tokens: 99, stop: ['END'], seed: 7, presence_penalty: 0.1, frequency_penalty: 0.3 },

@@ -127,17 +127,16 @@ describe('Gemini routes: paths, errors, streams', () => {
   });
 
   it.each([
-    ['invalid JSON', '/v1beta/models/gem-a:generateContent', '{"contents": [', 400, 'INVALID_ARGUMENT'],
-    ['a body over MINI_LLM_MAX_BODY_BYTES (413 is Google’s 400)', '/v1beta/models/gem-a:generateContent', JSON.stringify({ contents: [{ parts: [{ text: 'x'.repeat(5000) }] }] }), 400, 'INVALID_ARGUMENT'],
-    ['no contents', '/v1beta/models/gem-a:generateContent', '{}', 400, 'INVALID_ARGUMENT'],
-    ['an unknown action', '/v1beta/models/gem-a:predict', JSON.stringify(hello), 404, 'NOT_FOUND'],
-    ['a path with no action', '/v1/models/gem-a', JSON.stringify(hello), 404, 'NOT_FOUND'],
-    ['an unknown model', '/v1beta/models/nope:generateContent', JSON.stringify(hello), 400, 'INVALID_ARGUMENT'],
-  ])('%s: %s → %i %s', async (_name, path, body, status, name) => {
+    { name: 'invalid JSON', path: '/v1beta/models/gem-a:generateContent', body: '{"contents": [', status: 400, google: 'INVALID_ARGUMENT' },
+    { name: 'a body over MINI_LLM_MAX_BODY_BYTES (413 is Google’s 400)', path: '/v1beta/models/gem-a:generateContent', body: JSON.stringify({ contents: [{ parts: [{ text: 'x'.repeat(5000) }] }] }), status: 400, google: 'INVALID_ARGUMENT' },
+    { name: 'no contents', path: '/v1beta/models/gem-a:generateContent', body: '{}', status: 400, google: 'INVALID_ARGUMENT' },
+    { name: 'an unknown action', path: '/v1beta/models/gem-a:predict', body: JSON.stringify(hello), status: 404, google: 'NOT_FOUND' },
+    { name: 'a path with no action', path: '/v1/models/gem-a', body: JSON.stringify(hello), status: 404, google: 'NOT_FOUND' },
+    { name: 'an unknown model', path: '/v1beta/models/nope:generateContent', body: JSON.stringify(hello), status: 400, google: 'INVALID_ARGUMENT' },
+  ])('$name: $path → $status $google', async ({ path, body, status, google }) => {
     const res = await post(path, body);
     expect(res.status).toBe(status);
-    const json = await res.json();
-    expect(json).toEqual({ error: { code: status, message: expect.any(String), status: name } });
+    expect(await res.json()).toEqual({ error: { code: status, message: expect.any(String), status: google } });
   });
 
   it('an upstream 429 with retry-after: Google’s 429 with a RetryInfo detail (Gemini CLI waits it out)', async () => {
