@@ -242,7 +242,7 @@ async function main() {
     row({ measure: 'start-up to start line: `npm start` (tsx; median)', reference: '–', gateway: `${f0(startup.npmStart)} ms`, ratio: '–', target: '–', met: null });
   }
   if (workerGz !== undefined) {
-    row({ measure: 'Worker bundle (wrangler --dry-run), gzip -9', reference: `${kb(workerRaw)} raw`, gateway: kb(workerGz), ratio: '–', target: '≤ 45 KB', met: workerGz <= 45 * 1024 });
+    row({ measure: 'Worker bundle (wrangler --dry-run), gzip -9', reference: `${kb(workerRaw)} raw`, gateway: kb(workerGz), ratio: '–', target: '≤ 55 KB', met: workerGz <= 55 * 1024 });
   }
 
   const md = table();

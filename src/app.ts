@@ -2,11 +2,11 @@
  * The app factory: builds the Hono app from a config object. No runtime-specific code here; the entries
  * (index.ts, bun.ts, worker.ts) pass the config, and optionally a faster upstream client.
  */
-import { Hono, type MiddlewareHandler } from 'hono';
+import { Hono, type HonoRequest, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { gatewayAuth } from './auth.js';
 import type { Config } from './config.js';
-import { dialectAt, MODEL_ROUTES, routeAt } from './dialects/index.js';
+import { dialectAt, DIALECTS, MODEL_ROUTES, routeAt } from './dialects/index.js';
 import { noStoredResponses, refuseWebSocket } from './dialects/responses/http.js';
 import { GatewayError } from './errors.js';
 import { createLogger, type LogSink, type RequestLog } from './log.js';
@@ -68,11 +68,31 @@ export function createApp(config: Config, options: AppOptions = {}) {
   const refuseWithoutKeys = options.refuseWithoutGatewayKey === true && !config.allowUnauthenticated;
   refuseWebSocket(app); // 426 to a WebSocket attempt on /v1/responses, before the key check (see there)
   // Nothing to check (no gateway keys, and a runtime that may serve without them): no middleware at all.
-  if (config.apiKeys.length > 0 || refuseWithoutKeys) app.use('/v1/*', gatewayAuth(config.apiKeys, refuseWithoutKeys));
+  if (config.apiKeys.length > 0 || refuseWithoutKeys) {
+    // A key where only one API's clients send it (Gemini's `?key=`): asked only when no key header came.
+    const auth = gatewayAuth(config.apiKeys, refuseWithoutKeys, (req) => routeAt(req.path, req)?.keyOf?.(req));
+    app.use('/v1/*', auth);
+    for (const prefix of new Set(DIALECTS.map((d) => d.prefix))) if (prefix) app.use(`${prefix}/*`, auth);
+  }
 
-  app.get('/v1/models', (c) => c.json(listModels(config)));
+  // A dialect's own clients get the model list in their API's shape (Gemini's, to a Google client); others OpenAI's.
+  const listings = DIALECTS.filter((d) => d.models);
+  const listingFor = (req: HonoRequest) => (listings.length === 0 ? undefined : listings.find((d) => d.owns?.(req))?.models);
+  app.get('/v1/models', (c) => {
+    const listing = listingFor(c.req);
+    return c.json(listing ? listing.list(config, c.req) : listModels(config));
+  });
   // Model ids may contain slashes (`nebius/Qwen/Qwen3-...`): everything after /v1/models/ is the id.
-  app.get('/v1/models/:id{.+}', (c) => c.json(retrieveModel(config, c.req.param('id'))));
+  app.get('/v1/models/:id{.+}', (c) => {
+    const listing = listingFor(c.req);
+    return c.json(listing ? listing.retrieve(config, c.req.param('id')) : retrieveModel(config, c.req.param('id')));
+  });
+  for (const { models } of listings) {
+    for (const root of models!.roots) {
+      app.get(root, (c) => c.json(models!.list(config, c.req)));
+      app.get(`${root}/:id{.+}`, (c) => c.json(models!.retrieve(config, c.req.param('id'))));
+    }
+  }
 
   // No `connection: close` on the 413: measured, it makes Bun (and Node, less often) close the socket while the
   // client is still sending, so the client sees EPIPE instead of its 413 (docs/runtimes.md, "Bun notes").
@@ -102,7 +122,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
     ['/v1/models', 'GET'],
   ]);
   for (const [path, dialect] of MODEL_ROUTES) {
-    known.set(path, 'POST');
+    if (!path.includes(':')) known.set(path, 'POST'); // exact paths (a pattern's 404 is its dialect's)
     app.post(path, limitBody, (c) => {
       c.get('log').route = dialect.name;
       return relay(c, dialect, deps);
@@ -113,19 +133,20 @@ export function createApp(config: Config, options: AppOptions = {}) {
    * Every error the gateway answers with, in the route's shape, with every configured secret redacted from it:
    * the one place, so that no mapper that builds an error from upstream text needs to know the secrets.
    */
-  const renderError = (path: string, err: GatewayError, headers?: Record<string, string>) => dialectAt(path).errorResponse(redactError(err, config.secrets), headers);
+  const renderError = (req: HonoRequest, err: GatewayError, headers?: Record<string, string>) =>
+    dialectAt(req.path, req).errorResponse(redactError(err, config.secrets), headers);
 
   app.notFound((c) => {
     const allowed = known.get(c.req.path);
     // Logged like every refused request: its code, and the route whose shape answered ("unknown" off the model routes).
     const log = c.get('log');
-    log.route = routeAt(c.req.path)?.name ?? 'unknown';
+    log.route = routeAt(c.req.path, c.req)?.name ?? 'unknown';
     log.error_code = 'not_found';
     if (allowed) {
       // CONTRACT §5: an unknown route (here, a known path with another method) is a 404; `allow` says which method.
-      return renderError(c.req.path, new GatewayError(404, 'invalid_request_error', 'not_found', `Unknown route: ${c.req.method} ${c.req.path}; use ${allowed}.`), { allow: allowed });
+      return renderError(c.req, new GatewayError(404, 'invalid_request_error', 'not_found', `Unknown route: ${c.req.method} ${c.req.path}; use ${allowed}.`), { allow: allowed });
     }
-    return renderError(c.req.path, new GatewayError(404, 'invalid_request_error', 'not_found', `Unknown route: ${c.req.method} ${c.req.path}.`));
+    return renderError(c.req, new GatewayError(404, 'invalid_request_error', 'not_found', `Unknown route: ${c.req.method} ${c.req.path}.`));
   });
 
   app.onError((err, c) => {
@@ -135,12 +156,12 @@ export function createApp(config: Config, options: AppOptions = {}) {
         log.error_code = err.code;
         if (err.upstreamStatus !== undefined) log.upstream_status = err.upstreamStatus;
       }
-      return renderError(c.req.path, err);
+      return renderError(c.req, err);
     }
     if (log) log.error_code = 'internal_error';
     logger.error(redact(`unexpected error in ${c.req.method} ${c.req.path}: ${(err as Error)?.message ?? String(err)}`, config.secrets));
     logger.debug(redact(String((err as Error)?.stack), config.secrets));
-    return renderError(c.req.path, new GatewayError(500, 'server_error', 'internal_error', 'The gateway failed unexpectedly; see its log.'));
+    return renderError(c.req, new GatewayError(500, 'server_error', 'internal_error', 'The gateway failed unexpectedly; see its log.'));
   });
 
   return app;

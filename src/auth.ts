@@ -1,9 +1,9 @@
 /**
- * Gateway keys (CONTRACT §6): `Authorization: Bearer <key>` or `x-api-key: <key>`, compared in constant
- * time. Where the runtime is public by default (Workers), no key configured means refuse, unless the
+ * Gateway keys (CONTRACT §6): `Authorization: Bearer <key>`, `x-api-key: <key>` or `x-goog-api-key: <key>`
+ * (Google's clients), compared in constant time; a dialect may read one more place (Gemini's `?key=`). Where the runtime is public by default (Workers), no key configured means refuse, unless the
  * operator opted out on purpose.
  */
-import type { MiddlewareHandler } from 'hono';
+import type { HonoRequest, MiddlewareHandler } from 'hono';
 import { GatewayError } from './errors.js';
 
 const encoder = new TextEncoder();
@@ -24,10 +24,11 @@ export function presentedKey(headers: Headers): string | undefined {
     const m = /^Bearer\s+(.+)$/i.exec(auth.trim());
     if (m) return m[1].trim();
   }
-  return headers.get('x-api-key')?.trim() || undefined;
+  return headers.get('x-api-key')?.trim() || headers.get('x-goog-api-key')?.trim() || undefined;
 }
 
-export function gatewayAuth(keys: readonly string[], refuseWithoutKeys: boolean): MiddlewareHandler {
+/** `otherKey`: where else a route's clients send the key (asked only when no header carries one). */
+export function gatewayAuth(keys: readonly string[], refuseWithoutKeys: boolean, otherKey?: (req: HonoRequest) => string | undefined): MiddlewareHandler {
   return async (c, next) => {
     if (keys.length === 0) {
       if (refuseWithoutKeys) {
@@ -40,7 +41,7 @@ export function gatewayAuth(keys: readonly string[], refuseWithoutKeys: boolean)
       }
       return next();
     }
-    const key = presentedKey(c.req.raw.headers);
+    const key = presentedKey(c.req.raw.headers) ?? (otherKey?.(c.req)?.trim() || undefined);
     let ok = false;
     // Check every configured key, so the time taken does not say which one matched.
     if (key !== undefined) for (const k of keys) ok = constantTimeEqual(key, k) || ok;

@@ -58,7 +58,10 @@ export async function relay(c: Context<GatewayEnv>, dialect: Dialect, deps: Rela
   const log = c.get('log');
   const started = c.get('started');
   const body = await readJsonObject(c, config.maxJsonDepth);
-  const model = body.model;
+  // The body's `model` and `stream`, unless the dialect's API puts them elsewhere (Gemini's path and action).
+  const target = dialect.requestOf?.(c, body);
+  const model = target ? target.model : body.model;
+  const wantsStream = target ? target.stream : body.stream === true;
   if (typeof model !== 'string' || model === '') {
     throw invalidRequest('missing_model', 'The request body needs a "model" string.', 'model');
   }
@@ -67,8 +70,8 @@ export async function relay(c: Context<GatewayEnv>, dialect: Dialect, deps: Rela
   const provider = resolved.provider;
   log.alias = resolved.alias;
   log.provider = provider.id;
-  log.stream = body.stream === true;
-  const planned = dialect.plan({ body, provider, adapter: adapterFor(provider.kind), upstreamModel: resolved.upstreamModel, headers: c.req.raw.headers });
+  log.stream = wantsStream;
+  const planned = dialect.plan({ body, provider, adapter: adapterFor(provider.kind), upstreamModel: resolved.upstreamModel, headers: c.req.raw.headers, action: target?.action });
   if ('local' in planned) return localAnswer(log, started, provider.id, planned.local);
   const plan = planned;
   const { call } = plan;
@@ -96,7 +99,7 @@ export async function relay(c: Context<GatewayEnv>, dialect: Dialect, deps: Rela
   const { watchdog } = exchange;
   const sse = (response.headers.get('content-type') ?? '').includes('text/event-stream');
   // The client asked for one JSON document and the upstream streamed anyway: the plan assembles the answer.
-  const assemble = sse && body.stream !== true ? plan.assemble : undefined;
+  const assemble = sse && !wantsStream ? plan.assemble : undefined;
   // A pass-through stream from a client that can push its bytes (Node): a server that knows PUSH_ANSWER writes
   // them to its socket with no Web stream on either side; any other reader gets the same guarded bytes as a
   // Web stream.

@@ -44,7 +44,11 @@ export interface FromChat {
   stream(chat: ReadableStream<Uint8Array>, maxState: number, remember?: Remember): ReadableStream<Uint8Array>;
   /** A whole `chat.completion` object → the dialect's answer object. */
   whole(chat: Record<string, unknown>): unknown;
+  /** The content type of what `stream` produces; default SSE (Gemini's streamed JSON array is `application/json`). */
+  streamType?: string;
 }
+
+const SSE_TYPE = 'text/event-stream; charset=utf-8';
 
 const encoder = new TextEncoder();
 const empty = () => new ReadableStream<Uint8Array>({ start: (c) => c.close() });
@@ -143,12 +147,12 @@ export function viaChat(input: PlanInput, chatBody: ChatBody, back: FromChat): P
       else chat = stream ? (upstream.body ?? empty()) : new Uint8Array(await upstream.arrayBuffer());
       if (stream) {
         const source = chat instanceof Uint8Array ? new Response(chat).body! : chat;
-        return { body: back.stream(source, maxStreamState, remember), contentType: 'text/event-stream; charset=utf-8' };
+        return { body: back.stream(source, maxStreamState, remember), contentType: back.streamType ?? SSE_TYPE };
       }
       const bytes = chat instanceof Uint8Array ? chat : new Uint8Array(await new Response(chat).arrayBuffer());
       const json = failedIfError(JSON.parse(new TextDecoder().decode(bytes)) as Json, provider);
       // Asked for a stream, answered whole: the client still gets the stream it asked for.
-      if (chatBody.stream === true) return { body: back.stream(new Response(completionAsChunks(json)).body!, maxStreamState, remember), contentType: 'text/event-stream; charset=utf-8' };
+      if (chatBody.stream === true) return { body: back.stream(new Response(completionAsChunks(json)).body!, maxStreamState, remember), contentType: back.streamType ?? SSE_TYPE };
       rememberWhole(json, remember);
       return { body: encoder.encode(JSON.stringify(back.whole(json))), contentType: 'application/json' };
     },

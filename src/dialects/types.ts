@@ -5,7 +5,8 @@
  * that is passes through. Everything else (model resolution, keys, limits, the upstream call, the stream guard,
  * the log) is shared, in `relay.ts`.
  */
-import type { Provider } from '../config.js';
+import type { Context, HonoRequest } from 'hono';
+import type { Config, Provider } from '../config.js';
 import type { GatewayError } from '../errors.js';
 import type { ChatBody, ProviderAdapter, TranslatedBody, UpstreamCall } from '../providers/types.js';
 
@@ -17,6 +18,30 @@ export interface PlanInput {
   upstreamModel: string;
   /** The client's request headers (for the few a dialect forwards, such as `anthropic-beta`). */
   headers: Headers;
+  /** What the path asks for, when the dialect reads it there (`RequestTarget.action`). */
+  action?: string;
+}
+
+/**
+ * Where a request's model and stream flag are, for a dialect whose API does not put them in the body (Gemini's
+ * `POST /v1beta/models/{model}:{action}`): its `requestOf` reads them off the request.
+ */
+export interface RequestTarget {
+  /** The model name as the client gave it (the relay refuses anything but a non-empty string). */
+  model: unknown;
+  /** The client wants its answer as it is produced (a stream), not as one document. */
+  stream: boolean;
+  /** The operation the path names, in the dialect's own words; its plan gets it back as `PlanInput.action`. */
+  action?: string;
+}
+
+/** The gateway's models in a dialect's own shape (`GET`), for its clients. */
+export interface ModelListing {
+  /** Its own list paths (each also answers `{path}/{model id}`), under the dialect's `prefix`. */
+  readonly roots: readonly string[];
+  list(config: Config, req: HonoRequest): unknown;
+  /** One model by the id in the path; throws a 404 GatewayError when the gateway would not route it. */
+  retrieve(config: Config, id: string): unknown;
 }
 
 /** Context a translation gets once the upstream answered 2xx. */
@@ -75,4 +100,21 @@ export interface Dialect {
   errorResponse(err: GatewayError, headers?: Record<string, string>): Response;
   /** A mid-stream failure in this route's shape. */
   failureFrame: FailureFrame;
+  /**
+   * Where the model and the stream flag are when not in the body's `model` and `stream` (the default, read
+   * without this hook on every other route). Throws GatewayError for a path it cannot serve.
+   */
+  requestOf?(c: Context, body: ChatBody): RequestTarget;
+  /**
+   * Whether a request is this dialect's (its error shape, where its clients put the gateway key, its model list),
+   * for a dialect whose routes are patterns or that answers its own clients on shared paths (`GET /v1/models`).
+   * Absent: its route's path and what is under it. Asked only off the hot path (errors, key fallbacks, listings).
+   */
+  owns?(req: HonoRequest): boolean;
+  /** A path prefix of its own outside `/v1` (Gemini's `/v1beta`): behind the same gateway-key check. */
+  readonly prefix?: string;
+  /** A gateway key where only this API's clients send it (Gemini's `?key=`); read when no key header came. */
+  keyOf?(req: HonoRequest): string | undefined;
+  /** The gateway's models in this API's shape: on its own paths, and on `GET /v1/models` for its clients. */
+  readonly models?: ModelListing;
 }

@@ -1,0 +1,59 @@
+/**
+ * The plan hook for a `gemini`-kind provider (src/dialects/gemini/pass-through.ts): the client's body to the same
+ * action on Google's API, the model replaced in the path; only gateway envelopes are taken out of it.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Provider } from '../../src/config.js';
+import { loadConfig } from '../../src/config.js';
+import { geminiDialect } from '../../src/dialects/gemini/index.js';
+import { BYPASS_SIGNATURE, geminiPassThrough, withoutEnvelopes } from '../../src/dialects/gemini/pass-through.js';
+import { encodeReasoning } from '../../src/dialects/reasoning-envelope.js';
+import { adapterFor } from '../../src/providers/index.js';
+import { authHeaders } from '../../src/providers/types.js';
+
+type Json = Record<string, any>;
+
+/** A provider of the native kind (issue 19), as the provider table will make it: the custom one, re-kinded. */
+const config = loadConfig({ CUSTOM_PROVIDER_URL: 'http://127.0.0.1:9/root', CUSTOM_PROVIDER_KEY: 'sk-google-0123456789' });
+const google = { ...config.providers.get('custom')!, kind: 'gemini', baseUrl: 'http://127.0.0.1:9/root' } as unknown as Provider;
+const body = { contents: [{ role: 'user', parts: [{ text: 'Hi' }] }], generationConfig: { temperature: 0.5 } };
+
+describe('Gemini pass-through to a gemini-kind provider', () => {
+  it.each([
+    ['generateContent', 'generateContent', 'application/json'],
+    ['streamSse', 'streamGenerateContent?alt=sse', 'text/event-stream'],
+    ['streamArray', 'streamGenerateContent', 'application/json'],
+    ['countTokens', 'countTokens', 'application/json'],
+    ['batchEmbedContents', 'batchEmbedContents', 'application/json'],
+  ] as const)('%s → :%s, the body as it came', (action, path, accept) => {
+    const call = geminiPassThrough(body, google, 'gemini-2.5-flash', action);
+    expect(call.url).toBe(`http://127.0.0.1:9/root/v1beta/models/gemini-2.5-flash:${path}`);
+    expect(call.headers).toMatchObject({ 'content-type': 'application/json', accept, ...authHeaders(google) });
+    expect(call.body).toBe(JSON.stringify(body));
+  });
+
+  it('the dialect plans a pass-through (no translation) for that kind, and translates for the others', () => {
+    const input = { body, upstreamModel: 'gemini-2.5-flash', headers: new Headers(), action: 'streamSse' };
+    const native = geminiDialect.plan({ ...input, provider: google, adapter: adapterFor('openai-compatible') }) as Json;
+    expect(native.translate).toBeUndefined();
+    expect(native.call.url).toContain(':streamGenerateContent?alt=sse');
+    const custom = config.providers.get('custom')!;
+    const translated = geminiDialect.plan({ ...input, provider: custom, adapter: adapterFor(custom.kind) }) as Json;
+    expect(typeof translated.translate).toBe('function');
+    expect(translated.call.url).toBe(`${custom.chatUrl}`);
+  });
+
+  it('gateway envelopes leave the history: the bypass value on calls, nothing elsewhere; Google’s own stay', () => {
+    const envelope = encodeReasoning({ provider: 'anthropic', thinking_blocks: [{ type: 'thinking', thinking: 'x', signature: 'y' }] });
+    const history = {
+      contents: [
+        { role: 'user', parts: [{ text: 'Go' }] },
+        { role: 'model', parts: [{ text: 'Ok', thoughtSignature: envelope }, { functionCall: { name: 'f', args: {} }, thoughtSignature: envelope }, { functionCall: { name: 'g', args: {} }, thoughtSignature: 'GoogleSig' }] },
+      ],
+    };
+    expect((withoutEnvelopes(history).contents as Json[])[1].parts).toEqual([{ text: 'Ok' }, { functionCall: { name: 'f', args: {} }, thoughtSignature: BYPASS_SIGNATURE }, { functionCall: { name: 'g', args: {} }, thoughtSignature: 'GoogleSig' }]);
+    const sent = geminiPassThrough(history, google, 'gemini-3-pro-preview', 'streamSse').body;
+    expect(sent).not.toContain('mlgw.reasoning');
+    expect(sent).toContain('GoogleSig');
+  });
+});
