@@ -22,9 +22,9 @@ const use = (id: string) => ({ type: 'tool_use', id, name: 'get_weather', input:
 const d0 = (text: string) => ({ type: 'reasoning.text', text, format: 'f', index: 0 });
 const enc = { type: 'reasoning.encrypted', data: 'ZGF0YQ', id: 'c1', format: 'f', index: 1 };
 
-function run(events: string[]) {
+function run(events: string[], maxState?: number) {
   const remembered: Array<[string[], PivotState]> = [];
-  const t = createMessagesStreamTranslator({ model: 'm', provider: 'p', remember: (ids, state) => remembered.push([ids, state]) });
+  const t = createMessagesStreamTranslator({ model: 'm', provider: 'p', remember: (ids, state) => remembered.push([ids, state]), maxState });
   const out = events.map((e) => t.event('', e)).join('') + (t.ended ? '' : (t.finish?.() ?? ''));
   const parsed = parseEvents(out);
   expectValidMessagesStream(parsed);
@@ -67,5 +67,11 @@ describe('Messages stream: reasoning state in thinking signatures', () => {
     const r = run(events);
     expect(r.blocks).toEqual(blocks);
     expect(r.remembered).toEqual(remembered);
+  });
+
+  it('state past the stream-state bound ends the stream (it is not kept without bound)', () => {
+    const big = chunk({ reasoning_details: [{ type: 'reasoning.encrypted', data: 'x'.repeat(50_000), index: 0 }] });
+    expect(() => run([chunk({ reasoning_content: 'R' }), big, big, chunk({}, 'stop'), usage], 64 * 1024)).toThrow(/MINI_LLM_MAX_STREAM_STATE_BYTES/);
+    expect(run([chunk({ reasoning_content: 'R' }), big, chunk({}, 'stop'), usage], 64 * 1024).blocks).toHaveLength(1);
   });
 });
