@@ -21,6 +21,7 @@ import { decodeReasoning } from '../../src/dialects/reasoning-envelope.js';
 import { listen } from '../../src/node/serve.js';
 import { createNodeUpstreamFetch } from '../../src/node/upstream-client.js';
 import { ROOT } from '../helpers.js';
+import { GEMINI_KEY, isGemini3Name, startGeminiUpstream, type GeminiUpstream } from '../mocks/gemini-upstream.js';
 import { startMessagesUpstream, type MessagesUpstream, type Turn, type UpstreamRequest } from '../mocks/messages-upstream.js';
 
 type Json = Record<string, any>;
@@ -192,4 +193,53 @@ describe.runIf(installed)('Gemini CLI through the gateway', () => {
     },
     RUN_TIMEOUT_MS + 10_000,
   );
+});
+
+/**
+ * Pass-through: the CLI to a `gemini` provider (the strict Gemini mock, test/mocks/gemini-upstream.ts) under a
+ * Gemini 3 name, which makes the mock enforce thought signatures. The mock model calls the CLI's first tool on
+ * its first two turns (sampled arguments; the CLI runs it in a scratch directory with --yolo), then answers with
+ * the tool results: a tool loop of three requests in which every signature must come back as the mock issued it.
+ */
+describe.runIf(installed)('Gemini CLI through the gateway to a gemini provider (pass-through)', () => {
+  let gemini: GeminiUpstream;
+  let server: Server;
+  let url: string;
+  let dir: string;
+
+  beforeAll(async () => {
+    gemini = await startGeminiUpstream();
+    const config = loadConfig({ ...gemini.env, MINI_LLM_API_KEY: KEY, MINI_LLM_LOG: 'silent' });
+    const app = createApp(config, { fetch: createNodeUpstreamFetch() });
+    const started = await listen((req) => app.fetch(req), '127.0.0.1', 0);
+    server = started.server;
+    url = started.url;
+    dir = mkdtempSync(join(tmpdir(), 'gemini-pass-'));
+  });
+  afterAll(async () => {
+    if (server) {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+    await gemini?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('runs a tool loop on gemini-3-pro-preview: the requests pass through with the provider key, signatures round-trip', async () => {
+    const run = await runGemini('Use your tools, then tell me what they said.', 'gemini-3-pro-preview', url, dir);
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).response).toContain('The tools answered');
+    const turns = gemini.requests.filter((r) => r.action === 'streamGenerateContent' && isGemini3Name(r.model)); // the CLI may map the name to its newest 3.x
+    expect(turns.length).toBeGreaterThanOrEqual(3);
+    for (const r of gemini.requests) {
+      expect(r.status, r.error).toBe(200);
+      expect(r.headers['x-goog-api-key']).toBe(GEMINI_KEY);
+      expect(JSON.stringify(r.headers)).not.toContain(KEY);
+    }
+    // Every functionCall the CLI sent back carries a signature this mock issued (never the bypass, never an envelope).
+    const last = turns.at(-1)!.body.contents as Json[];
+    const signed = last.flatMap((c) => c.parts).filter((p: Json) => p.functionCall && p.thoughtSignature);
+    expect(signed.length).toBeGreaterThan(0);
+    for (const p of signed) expect(gemini.issued.has(p.thoughtSignature)).toBe(true);
+  }, RUN_TIMEOUT_MS + 10_000);
 });
