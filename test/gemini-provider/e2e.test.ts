@@ -8,6 +8,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import { describe, expect, it } from 'vitest';
+import { decodeReasoning } from '../../src/dialects/reasoning-envelope.js';
 import { loadConfig } from '../../src/config.js';
 import { fetchListing } from '../../src/cli/check.js';
 import { sharedServer, startGateway } from '../helpers.js';
@@ -248,7 +249,9 @@ describe('Anthropic SDK → /v1/messages → gemini (through the chat pivot)', (
 
   it('messages.create: a text answer', async () => {
     const msg = await anthropic().messages.create({ model: 'gemini-2.5-flash', max_tokens: 64, system: 'Be brief.', messages: [{ role: 'user', content: 'Say hello' }] });
-    expect(msg.content).toEqual([{ type: 'text', text: HELLO }]);
+    // The text, and Gemini's signature on it carried in a text-less thinking block (the gateway envelope, for Gemini only).
+    expect(msg.content.filter((b) => b.type === 'text')).toEqual([{ type: 'text', text: HELLO }]);
+    for (const b of msg.content.filter((b) => b.type === 'thinking')) expect(decodeReasoning((b as { signature: string }).signature, 'gemini')).toBeDefined();
     expect(msg.stop_reason).toBe('end_turn');
     expect(msg.usage.output_tokens).toBe(5);
     expect(last().body).toEqual({ contents: [{ role: 'user', parts: [{ text: 'Say hello' }] }], systemInstruction: { parts: [{ text: 'Be brief.' }] }, generationConfig: { maxOutputTokens: 64 } });
@@ -260,7 +263,8 @@ describe('Anthropic SDK → /v1/messages → gemini (through the chat pivot)', (
     stream.on('text', (t) => (text += t));
     const msg = await stream.finalMessage();
     expect(text).toBe(HELLO);
-    expect(msg.content).toEqual([expect.objectContaining({ type: 'text', text: HELLO })]);
+    expect(msg.content.filter((b) => b.type === 'text')).toEqual([expect.objectContaining({ type: 'text', text: HELLO })]);
+    for (const b of msg.content.filter((b) => b.type === 'thinking')) expect(decodeReasoning((b as { signature: string }).signature, 'gemini')).toBeDefined();
     expect(msg.stop_reason).toBe('end_turn');
     expect(last().path).toContain(':streamGenerateContent?alt=sse');
   });
