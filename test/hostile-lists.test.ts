@@ -99,7 +99,7 @@ describe('item 3: the mappers take 300k-item lists (no spread into a call)', () 
   });
 
   it('chat stream → Responses stream: thinking blocks in one delta', () => {
-    const t = createResponsesStreamTranslator({ echo: echoOf({ model: 'm' }), origins: new Map(), id: 'resp_1', encrypted: true, provider: 'p' });
+    const t = createResponsesStreamTranslator({ echo: echoOf({ model: 'm' }), origins: new Map(), id: 'resp_1', encrypted: true, provider: 'p', maxState: 2 ** 31 }); // the stream-state bound is not what this checks
     const chunk = (delta: Json, finish: string | null = null) => JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta, finish_reason: finish }] });
     const out = t.event('', chunk({ thinking_blocks: many(N, () => ({})) })) + t.event('', chunk({ content: 'x' }, 'stop')) + t.event('', '[DONE]');
     const done = parseSse(out).events.find((e) => e.data.type === 'response.completed')!.data.response;

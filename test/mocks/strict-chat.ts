@@ -214,7 +214,7 @@ export async function startStrictChat(): Promise<StrictChat> {
       MISTRAL_BASE_URL: base('mistral'),
       MISTRAL_API_KEY: 'strict-mistral-key',
       GEMINI_API_KEY: 'strict-gemini-key',
-      MINI_LLM_PROVIDERS: JSON.stringify({ gemini: { baseUrl: base('gemini'), apiKeyEnv: 'GEMINI_API_KEY' } }),
+      MINI_LLM_PROVIDERS: JSON.stringify({ gemini: { baseUrl: base('gemini'), apiKeyEnv: 'GEMINI_API_KEY', kind: 'openai-compatible', auth: 'bearer' } }),
     },
     close: loop.close,
   });
