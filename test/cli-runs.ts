@@ -68,12 +68,12 @@ export function runClaude(prompt: string, gatewayUrl: string, cwd: string, key: 
   return run(CLAUDE, ['-p', prompt], cwd, env, () => rmSync(home, { recursive: true, force: true }));
 }
 
-/** The README's Codex config.toml, word for word but for the gateway's URL and the model. */
+/** docs/clients.md's Codex config.toml, word for word but for the gateway's URL and the model. */
 export function codexConfig(url: string, model: string): string {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  const toml = /### Codex CLI[\s\S]*?```toml\n([\s\S]*?)```/.exec(readme)?.[1];
-  if (!toml) throw new Error('README.md has no ```toml block under "### Codex CLI"');
-  if (!toml.includes('base_url = "http://127.0.0.1:3333/v1"')) throw new Error('the README\'s Codex config no longer points at http://127.0.0.1:3333/v1');
+  const doc = readFileSync(join(ROOT, 'docs/clients.md'), 'utf8');
+  const toml = /\n## Codex CLI\n[\s\S]*?```toml\n([\s\S]*?)```/.exec(doc)?.[1];
+  if (!toml) throw new Error('docs/clients.md has no ```toml block under "## Codex CLI"');
+  if (!toml.includes('base_url = "http://127.0.0.1:3333/v1"')) throw new Error('docs/clients.md\'s Codex config no longer points at http://127.0.0.1:3333/v1');
   return toml.replace('http://127.0.0.1:3333', url).replace(/^model = ".*"$/m, `model = "${model}"`);
 }
 

@@ -6,11 +6,9 @@
  * with it; and Codex's built-in `openai` provider (`openai_base_url`), which tries a WebSocket first and must
  * fall back to HTTP on the gateway's 426. Without test/clients/node_modules: skipped locally, a failure on CI.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CODEX, codexExec as runCodex, codexInstalled as installed } from './cli-runs.js';
-import { ROOT, startGateway, startResponsesUpstreams, type ResponsesUpstreams, type RunningGateway } from './helpers.js';
+import { CODEX, codexConfig, codexExec as runCodex, codexInstalled as installed } from './cli-runs.js';
+import { startGateway, startResponsesUpstreams, type ResponsesUpstreams, type RunningGateway } from './helpers.js';
 import { PLAIN_TEXT } from './mocks/scripted-reply.js';
 
 if (!installed && process.env.CI) throw new Error(`Codex CLI missing at ${CODEX}: run "cd test/clients && npm install" before the tests.`);
@@ -18,15 +16,6 @@ if (!installed) console.warn('codex.test.ts skipped: the Codex CLI is not instal
 
 const GATEWAY_KEY = 'gw-test-key-codex-0123';
 const LIMIT_MS = 60_000;
-
-/** docs/clients.md's Codex config.toml, word for word but for the gateway's port and (for the chat-only case) the model. */
-function codexConfig(url: string, model: string): string {
-  const doc = readFileSync(join(ROOT, 'docs/clients.md'), 'utf8');
-  const toml = /\n## Codex CLI\n[\s\S]*?```toml\n([\s\S]*?)```/.exec(doc)?.[1];
-  if (!toml) throw new Error('docs/clients.md has no ```toml block under "## Codex CLI"');
-  expect(toml).toContain('base_url = "http://127.0.0.1:3333/v1"');
-  return toml.replace('http://127.0.0.1:3333', url).replace(/^model = ".*"$/m, `model = "${model}"`);
-}
 
 /** `codex exec` with this suite's gateway key (cli-runs.ts), configured as docs/clients.md says. */
 const codexExec = (url: string, model: string, prompt: string, config = codexConfig(url, model)) => runCodex(url, model, prompt, GATEWAY_KEY, config);

@@ -63,7 +63,7 @@ describe('preset table', () => {
     const c = loadConfig({ CUSTOM_PROVIDER_URL: 'http://127.0.0.1:9', CUSTOM_PROVIDER_KEY: 'k-test-key', MINI_LLM_PROVIDERS: '{"vllm":{"baseUrl":"http://127.0.0.1:8000/v1"}}' });
     const carriers = Object.fromEntries([...c.providers].map(([id, p]) => [id, p.reasoning]));
     expect(carriers).toEqual({
-      openai: 'none', anthropic: 'none', nebius: 'reasoning_content', deepinfra: 'reasoning_content', groq: 'none', together: 'reasoning',
+      openai: 'none', anthropic: 'none', gemini: 'none', nebius: 'reasoning_content', deepinfra: 'reasoning_content', groq: 'none', together: 'reasoning',
       fireworks: 'reasoning_content', openrouter: 'reasoning_details', mistral: 'none', xai: 'none', deepseek: 'reasoning_content',
       moonshot: 'reasoning_content', zai: 'reasoning_content', minimax: 'reasoning_details', cerebras: 'none', ollama: 'reasoning',
       custom: 'reasoning', vllm: 'reasoning',
