@@ -2,7 +2,8 @@
  * The app factory: builds the Hono app from a config object. No runtime-specific code here; the entries
  * (index.ts, bun.ts, worker.ts) pass the config, and optionally a faster upstream client.
  */
-import { Hono, type HonoRequest, type MiddlewareHandler } from 'hono';
+import { Hono } from 'hono/tiny';
+import type { HonoRequest, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { gatewayAuth } from './auth.js';
 import type { Config } from './config.js';
