@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { Provider } from '../../src/config.js';
 import { loadConfig } from '../../src/config.js';
 import { geminiDialect } from '../../src/dialects/gemini/index.js';
-import { BYPASS_SIGNATURE, geminiPassThrough, withoutEnvelopes } from '../../src/dialects/gemini/pass-through.js';
+import { BYPASS_SIGNATURE, geminiPassThrough, withoutEnvelopes, withUpstreamModel } from '../../src/dialects/gemini/pass-through.js';
 import { encodeReasoning } from '../../src/dialects/reasoning-envelope.js';
 import { adapterFor } from '../../src/providers/index.js';
 import { authHeaders } from '../../src/providers/types.js';
@@ -55,5 +55,28 @@ describe('Gemini pass-through to a gemini-kind provider', () => {
     const sent = geminiPassThrough(history, google, 'gemini-3-pro-preview', 'streamSse').body;
     expect(sent).not.toContain('mlgw.reasoning');
     expect(sent).toContain('GoogleSig');
+  });
+
+  const text = (t: string) => ({ parts: [{ text: t }] });
+  it.each<[string, Json, Json]>([
+    [
+      'batchEmbedContents',
+      { requests: [{ model: 'models/gemini/gemini-embedding-001', content: text('a') }, { model: 'models/gemini-embedding-001', content: text('b') }, { content: text('c') }] },
+      { requests: [{ model: 'models/gemini-embedding-001', content: text('a') }, { model: 'models/gemini-embedding-001', content: text('b') }, { content: text('c') }] },
+    ],
+    ['embedContent', { model: 'models/embedder', content: text('a'), outputDimensionality: 4 }, { model: 'models/gemini-embedding-001', content: text('a'), outputDimensionality: 4 }],
+    ['countTokens', { generateContentRequest: { model: 'models/gemini/gemini-embedding-001', contents: [] } }, { generateContentRequest: { model: 'models/gemini-embedding-001', contents: [] } }],
+  ])('%s: a model named in the body becomes the upstream one (Google refuses one that is not the path’s)', (action, body, expected) => {
+    expect(withUpstreamModel(body, action as never, 'models/gemini-embedding-001')).toEqual(expected);
+    expect(JSON.parse(geminiPassThrough(body, google, 'gemini-embedding-001', action as never).body!)).toEqual(expected);
+  });
+
+  it.each<[string, Json]>([
+    ['batchEmbedContents', { requests: [{ model: 'models/gemini-embedding-001', content: text('a') }] }],
+    ['embedContent', { content: text('a') }],
+    ['countTokens', { contents: [text('a')] }],
+    ['generateContent', { model: 'models/other', contents: [text('a')] }],
+  ])('%s: nothing to rename, the same body (sent as it came)', (action, body) => {
+    expect(withUpstreamModel(body, action as never, 'models/gemini-embedding-001')).toBe(body);
   });
 });

@@ -19,8 +19,10 @@
  * - a `responseJsonSchema` → JSON that fits it; else "Hello from Gemini.".
  * Model names ending in `-blocked`, `-safety`, `-max`, `-malformed`, `-rate-limited` (429), `-unauthenticated`
  * (401), `-array-error` (400 in the array form), `-stream-error` (an error event mid-stream), `-cut` (a stream
- * that stops without finishReason) answer those cases. `GET /v1beta/models` lists in two pages;
- * `:batchEmbedContents` answers deterministic vectors. Every request is recorded.
+ * that stops without finishReason), `-echo-key` (a 400 whose message quotes the key it got) answer those cases.
+ * `GET /v1beta/models` lists in two pages; `:embedContent` and `:batchEmbedContents` answer deterministic vectors
+ * (a request's `model`, where given, must be the path's, as Google requires); `:countTokens` counts `contents`
+ * (or `generateContentRequest.contents`). Every request is recorded, with the bytes the mock answered.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -43,6 +45,8 @@ export interface GeminiRequest {
   body: any;
   status: number;
   error?: string;
+  /** The answer's body as sent, byte for byte (SSE events with Google's `\r\n\r\n`). */
+  answer: string;
 }
 
 export interface GeminiUpstream {
@@ -155,6 +159,11 @@ function modelTurn(body: Json): Json[] {
 
 const tokens = (v: unknown) => Math.ceil(JSON.stringify(v).length / 4);
 
+/** What `:countTokens` answers for these contents (the mock's own count, unlike any gateway estimate). */
+export const countOf = (contents: unknown) => tokens(contents) + 3;
+
+const EMBED_FIELDS = new Set(['model', 'content', 'taskType', 'title', 'outputDimensionality']);
+
 export async function startGeminiUpstream(): Promise<GeminiUpstream> {
   const issued = new Set<string>();
   const mock: GeminiUpstream = { url: '', requests: [], issued, env: {}, close: async () => {} };
@@ -163,8 +172,6 @@ export async function startGeminiUpstream(): Promise<GeminiUpstream> {
     issued.add(sig);
     return sig;
   };
-
-  const json = (res: ServerResponse, status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8' }).end(JSON.stringify(body, null, 2));
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const raw = await readText(req);
@@ -176,12 +183,20 @@ export async function startGeminiUpstream(): Promise<GeminiUpstream> {
     }
     const url = new URL(req.url ?? '/', 'http://mock');
     const match = /^\/v1beta\/models\/([^:]+):(\w+)$/.exec(url.pathname);
-    const rec: GeminiRequest = { method: req.method ?? '', path: (req.url ?? ''), model: match ? decodeURIComponent(match[1]!) : '', action: match?.[2] ?? '', headers: { ...req.headers }, body, status: 200 };
+    const rec: GeminiRequest = { method: req.method ?? '', path: (req.url ?? ''), model: match ? decodeURIComponent(match[1]!) : '', action: match?.[2] ?? '', headers: { ...req.headers }, body, status: 200, answer: '' };
     mock.requests.push(rec);
+    const write = (text: string) => {
+      rec.answer += text;
+      res.write(text);
+    };
+    const json = (status: number, answer: unknown) => {
+      rec.answer = JSON.stringify(answer, null, 2);
+      res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8' }).end(rec.answer);
+    };
     const fail = (code: number, message: string, details?: unknown[]) => {
       rec.status = code;
       rec.error = message;
-      return json(res, code, googleError(code, message, details));
+      return json(code, googleError(code, message, details));
     };
     const key = req.headers['x-goog-api-key'];
     if (key === undefined) return fail(403, "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.");
@@ -190,7 +205,7 @@ export async function startGeminiUpstream(): Promise<GeminiUpstream> {
     if (req.method === 'GET' && url.pathname === '/v1beta/models') {
       const page2 = url.searchParams.get('pageToken') === 'page-2';
       const names = page2 ? ['gemini-3-pro-preview', 'gemini-embedding-001'] : ['gemini-2.5-flash', 'gemini-2.5-pro'];
-      return json(res, 200, { models: names.map((n) => ({ name: `models/${n}`, displayName: n, supportedGenerationMethods: ['generateContent'] })), ...(page2 ? {} : { nextPageToken: 'page-2' }) });
+      return json(200, { models: names.map((n) => ({ name: `models/${n}`, displayName: n, supportedGenerationMethods: ['generateContent'] })), ...(page2 ? {} : { nextPageToken: 'page-2' }) });
     }
     if (req.method !== 'POST' || !match) return fail(404, `Method not found.`);
     const model = rec.model;
@@ -200,8 +215,10 @@ export async function startGeminiUpstream(): Promise<GeminiUpstream> {
     if (model.endsWith('-unauthenticated')) return fail(401, 'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.');
     if (model.endsWith('-array-error')) {
       rec.status = 400;
-      return json(res, 400, [googleError(400, 'Request contains an invalid argument.')]);
+      return json(400, [googleError(400, 'Request contains an invalid argument.')]);
     }
+    if (model.endsWith('-echo-key')) return fail(400, `API key ${key} is not allowed to use ${model}.`);
+    const own = `models/${model}`;
 
     if (rec.action === 'batchEmbedContents') {
       const requests = body?.requests;
@@ -209,11 +226,28 @@ export async function startGeminiUpstream(): Promise<GeminiUpstream> {
       if (requests.length > 100) return fail(400, '* BatchEmbedContentsRequest.requests: at most 100 requests can be in one batch');
       const embeddings = [];
       for (const [i, r] of requests.entries()) {
-        if (r?.model !== `models/${model}`) return fail(400, `* BatchEmbedContentsRequest.model: the model of requests[${i}] (${r?.model}) must be the batch's (models/${model}).`);
+        if (r?.model !== own) return fail(400, `* BatchEmbedContentsRequest.model: the model of requests[${i}] (${r?.model}) must be the batch's (${own}).`);
         const text = r?.content?.parts?.map((p: Json) => p.text).join('') ?? '';
         embeddings.push({ values: vectorOf(text, r.outputDimensionality ?? 8) });
       }
-      return json(res, 200, { embeddings });
+      return json(200, { embeddings });
+    }
+    if (rec.action === 'embedContent') {
+      const unknown = Object.keys(isObject(body) ? body : {}).find((k) => !EMBED_FIELDS.has(k));
+      if (unknown) return fail(400, `Invalid JSON payload received. Unknown name "${unknown}": Cannot find field.`);
+      if (!isObject(body?.content) || !Array.isArray(body.content.parts)) return fail(400, '* EmbedContentRequest.content: content is not specified');
+      if (body.model !== undefined && body.model !== own) return fail(400, `* EmbedContentRequest.model: ${body.model} is not the model of the path (${own}).`);
+      return json(200, { embedding: { values: vectorOf(body.content.parts.map((p: Json) => p.text).join(''), body.outputDimensionality ?? 8) } });
+    }
+    if (rec.action === 'countTokens') {
+      const inner = body?.generateContentRequest;
+      if (isObject(inner) && body.contents !== undefined) return fail(400, 'contents and generate_content_request are mutually exclusive.');
+      if (isObject(inner) && inner.model !== own) return fail(400, `* CountTokensRequest.generate_content_request.model: ${inner.model} is not the model of the path (${own}).`);
+      const counted = isObject(inner) ? inner : body;
+      const bad = problem(model, { contents: counted?.contents }, issued);
+      if (bad) return fail(400, bad);
+      const total = countOf(counted.contents);
+      return json(200, { totalTokens: total, promptTokensDetails: [{ modality: 'TEXT', tokenCount: total }] });
     }
     if (rec.action !== 'generateContent' && rec.action !== 'streamGenerateContent') return fail(404, `Method not found.`);
     const bad = problem(model, body, issued);
@@ -260,16 +294,16 @@ export async function startGeminiUpstream(): Promise<GeminiUpstream> {
         return { candidates: [{ content: { role: 'model', parts: c }, ...(last ? { finishReason } : {}), index: 0 }], usageMetadata: usage(candidates, thoughts), ...base };
       });
     }
-    if (!stream) return json(res, 200, events[0]);
-    if (!sse) return json(res, 200, events);
+    if (!stream) return json(200, events[0]);
+    if (!sse) return json(200, events);
     res.writeHead(200, { 'content-type': 'text/event-stream', 'x-request-id': 'req_mock_gemini' });
     for (const [i, e] of events.entries()) {
       if (model.endsWith('-stream-error') && i === events.length - 1) {
-        res.write(`data: ${JSON.stringify(googleError(500, 'An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting'))}\r\n\r\n`);
+        write(`data: ${JSON.stringify(googleError(500, 'An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting'))}\r\n\r\n`);
         return res.end();
       }
       if (model.endsWith('-cut') && i === events.length - 1) return res.end();
-      res.write(`data: ${JSON.stringify(e)}\r\n\r\n`);
+      write(`data: ${JSON.stringify(e)}\r\n\r\n`);
       await new Promise((r) => setImmediate(r));
     }
     res.end();

@@ -4,7 +4,9 @@
  * the answer's bytes come back unchanged (streams on the Node push path). The one change: a gateway envelope in a
  * `thoughtSignature` (the history of a conversation that another provider answered before) means nothing to
  * Google, which refuses a signature it did not make: on a functionCall part it becomes Google's documented
- * `skip_thought_signature_validator`, elsewhere it is removed. A body without one is sent as it came.
+ * `skip_thought_signature_validator`, elsewhere it is removed. And a `model` the body names besides the path (each
+ * request of a batch, `:embedContent`'s, `:countTokens`' `generateContentRequest`), which Google requires to be the
+ * path's, becomes the upstream model too. A body with neither is sent as it came.
  */
 import type { Provider } from '../../config.js';
 import { authHeaders, type UpstreamCall } from '../../providers/types.js';
@@ -22,14 +24,34 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 const upstreamAction = (action: GeminiAction) => (action === 'streamSse' ? 'streamGenerateContent?alt=sse' : action === 'streamArray' ? 'streamGenerateContent' : action);
 
 export function geminiPassThrough(body: Json, provider: Provider, upstreamModel: string, action: GeminiAction): UpstreamCall {
-  let text = JSON.stringify(body);
-  if (text.includes(ENVELOPE_PREFIX)) text = JSON.stringify(withoutEnvelopes(body));
-  const model = encodeURIComponent(upstreamModel.startsWith('models/') ? upstreamModel.slice(7) : upstreamModel);
+  const name = upstreamModel.startsWith('models/') ? upstreamModel.slice(7) : upstreamModel;
+  const renamed = withUpstreamModel(body, action, `models/${name}`);
+  let text = JSON.stringify(renamed);
+  if (text.includes(ENVELOPE_PREFIX)) text = JSON.stringify(withoutEnvelopes(renamed));
+  const model = encodeURIComponent(name);
   return {
     url: `${provider.baseUrl}/v1beta/models/${model}:${upstreamAction(action)}`,
     headers: { 'content-type': 'application/json', accept: action === 'streamSse' ? 'text/event-stream' : 'application/json', ...authHeaders(provider) },
     body: text,
   };
+}
+
+/** `v` names a model, and not `resource`. */
+const namesOther = (v: unknown, resource: string): v is Json => isObject(v) && typeof v.model === 'string' && v.model !== resource;
+
+/**
+ * The body with the model it names in its own fields set to `resource` (`models/{upstream model}`): the client
+ * named the gateway's model (`gemini/…`, an alias), which Google would refuse as not the path's. The same body
+ * when there is nothing to change.
+ */
+export function withUpstreamModel(body: Json, action: GeminiAction, resource: string): Json {
+  const { requests, generateContentRequest: inner } = body;
+  if (action === 'batchEmbedContents' && Array.isArray(requests) && requests.some((r) => namesOther(r, resource))) {
+    return { ...body, requests: requests.map((r) => (namesOther(r, resource) ? { ...r, model: resource } : r)) };
+  }
+  if (action === 'embedContent' && namesOther(body, resource)) return { ...body, model: resource };
+  if (action === 'countTokens' && namesOther(inner, resource)) return { ...body, generateContentRequest: { ...inner, model: resource } };
+  return body;
 }
 
 /** The body with every envelope signature replaced (functionCall parts) or removed (other parts); a copy. */
