@@ -5,6 +5,7 @@
  *   POST …/v1/messages        Anthropic: tiny Messages JSON; with "stream":true, Anthropic SSE of N text deltas M ms apart
  *   POST …/embeddings         OpenAI: one embedding of D float32 values (model name `…emb-D…`, default 8)
  *   POST …/responses          OpenAI Responses: a small Response JSON; with "stream":true, its SSE (lib/responses.ts)
+ *   POST …/models/M:generateContent, …:streamGenerateContent?alt=sse   Google's Gemini API (lib/gemini-shapes.ts)
  *
  * The stream shape comes from the model name: `…sse-N-M…` (default 20 chunks, 50 ms). OpenAI chunk i carries the
  * content `c{i} `, so a client can check that a stream arrived complete and in order.
@@ -12,6 +13,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { geminiEvents, geminiObject } from './lib/gemini-shapes.js';
 import { responsesEvents, responsesObject } from './lib/responses-shapes.js';
 
 const JSON_BODY = Buffer.from(
@@ -38,6 +40,8 @@ const ANTHROPIC_JSON = Buffer.from(
 );
 const RESPONSES_JSON = Buffer.from(JSON.stringify(responsesObject('completed', [{ type: 'message', id: 'msg_bench', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: 'ok', annotations: [], logprobs: [] }] }])));
 const RESPONSES_JSON_HEADERS = { 'content-type': 'application/json', 'content-length': String(RESPONSES_JSON.length), 'x-request-id': 'req_mock' };
+const GEMINI_JSON = Buffer.from(JSON.stringify(geminiObject()));
+const GEMINI_JSON_HEADERS = { 'content-type': 'application/json; charset=UTF-8', 'content-length': String(GEMINI_JSON.length) };
 const JSON_HEADERS = { 'content-type': 'application/json', 'content-length': String(JSON_BODY.length), 'x-request-id': 'req_mock' };
 const ANTHROPIC_JSON_HEADERS = { 'content-type': 'application/json', 'content-length': String(ANTHROPIC_JSON.length), 'request-id': 'req_mock' };
 const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-request-id': 'req_mock' };
@@ -114,6 +118,13 @@ function handle(req: IncomingMessage, res: ServerResponse, body: string) {
     if (!isStream) return void res.writeHead(200, RESPONSES_JSON_HEADERS).end(RESPONSES_JSON);
     const events = responsesEvents(n);
     return stream(res, events.slice(0, 2).join(''), events.slice(2, 2 + n), events.slice(2 + n).join(''), delay);
+  }
+  if (url.includes(':generateContent')) return void res.writeHead(200, GEMINI_JSON_HEADERS).end(GEMINI_JSON);
+  if (url.includes(':streamGenerateContent')) {
+    // The model is in the path here, not the body: the stream's shape comes from it.
+    const g = SHAPE.exec(url);
+    const events = geminiEvents(g ? Number(g[1]) : 20);
+    return stream(res, '', events, '', g ? Number(g[2]) : 50);
   }
   res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":{"message":"mock: unknown path"}}');
 }

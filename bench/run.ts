@@ -5,7 +5,7 @@
  *   npm run bench -- --quick    CI smoke: a few seconds per section, 100 streams instead of 1,000
  *
  * Options (parsed in lib/options.ts): --tool=wrk|autocannon, --no-build, --node-entry=PATH, --bun-entry=PATH,
- * --node-args='FLAGS', --skip=bun,worker,startup,streams,embeddings,messages,responses.
+ * --node-args='FLAGS', --skip=bun,worker,startup,streams,embeddings,messages,responses,gemini.
  *
  * Every process (mock, references, gateways) is a real child on 127.0.0.1, stopped by PID at the end, also on
  * failure (lib/processes.ts). Writes bench/results.json and prints one markdown table.
@@ -24,6 +24,7 @@ import { errNote, f0, f1, f2, kb, log, mb, raw, row, rows, table } from './lib/r
 import { median } from './lib/stats.js';
 import { responsesRows, responsesThroughput, responsesTranslationCost } from './lib/responses.js';
 import { manyStreams, streaming } from './lib/streams.js';
+import { geminiRows, geminiThroughput, geminiTranslationCost } from './lib/gemini.js';
 import { messagesResponsesCost, messagesRows, messagesThroughput, messagesTranslationCost } from './lib/messages.js';
 
 async function main() {
@@ -51,6 +52,8 @@ async function main() {
     OPENAI_BASE_URL: openaiBase,
     ANTHROPIC_API_KEY: 'sk-ant-bench',
     ANTHROPIC_BASE_URL: `${mock.url}/anthropic`,
+    GEMINI_API_KEY: 'AIza-bench-gemini',
+    GEMINI_BASE_URL: `${mock.url}/gemini`,
     // The same mock as a chat-only provider: /v1/messages to it translates through chat (to `openai`, through Responses).
     MINI_LLM_PROVIDERS: JSON.stringify({ chatonly: { baseUrl: openaiBase, apiKeyEnv: 'OPENAI_API_KEY' } }),
   };
@@ -98,6 +101,12 @@ async function main() {
   if (!SKIP.has('messages')) {
     log('/v1/messages: pass-through and translated vs chat pass-through, 64 conns');
     Object.assign(rps, await messagesThroughput(gwNode.url));
+  }
+
+  // ---- the Gemini API: pass-through and translated beside chat pass-through (lib/gemini.ts)
+  if (!SKIP.has('gemini')) {
+    log('Gemini API: pass-through and translated vs chat pass-through, 64 conns');
+    Object.assign(rps, await geminiThroughput(gwNode.url));
   }
 
   // ---- streaming: TTFB / TTLB over direct
@@ -162,6 +171,8 @@ async function main() {
   raw.messages_responses_translation_us_per_event = messagesResponses;
   const responsesCost = SKIP.has('responses') ? undefined : await responsesTranslationCost(P.translateEvents);
   raw.responses_translation_us_per_event = responsesCost;
+  const geminiCost = SKIP.has('gemini') ? undefined : await geminiTranslationCost(P.translateEvents);
+  raw.gemini_translation_us_per_event = geminiCost;
 
   // ---- start-up
   const startup: Record<string, number> = {};
@@ -236,6 +247,7 @@ async function main() {
     row({ measure: 'Node, streaming req/s, 64 conns: Anthropic translated vs OpenAI pass-through (20 chunks)', reference: rpsCell('stream-openai'), gateway: rpsCell('stream-anthropic'), ratio: `${f2(r('stream-openai', 'stream-anthropic'))}×`, target: '–', met: null });
   }
   responsesRows(rps, responsesCost);
+  geminiRows(rps, geminiCost, r, rpsCell);
   if (startup.built !== undefined) {
     row({ measure: 'start-up to start line: `node dist/index.js` (median)', reference: '–', gateway: `${f0(startup.built)} ms`, ratio: '–', target: '≤ 250 ms', met: startup.built <= 250 });
     row({ measure: 'start-up to start line: bin `dist/cli.js` (median)', reference: '–', gateway: `${f0(startup.bin)} ms`, ratio: '–', target: '≤ 250 ms', met: startup.bin <= 250 });

@@ -5,7 +5,7 @@
  * --tool=wrk|autocannon (load generator for req/s; default wrk when installed, else autocannon),
  * --no-build (use the existing dist/), --node-entry=PATH (Node gateway entry, default dist/index.js),
  * --bun-entry=PATH (default src/bun.ts), --node-args='FLAGS' (V8/Node flags for the Node gateway),
- * --skip=bun,worker,startup,streams,nonstream,embeddings,messages,responses (leave sections out).
+ * --skip=bun,worker,startup,streams,nonstream,embeddings,messages,responses,gemini (leave sections out).
  */
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
