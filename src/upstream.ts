@@ -316,6 +316,8 @@ async function upstreamHttpError(exchange: UpstreamExchange, opts: UpstreamOptio
   const clean = (v: string | undefined) => (v === undefined ? null : redact(v, opts.secrets));
   const message = redact(parsed.message ?? `Provider "${opts.providerId}" answered HTTP ${response.status}.`, opts.secrets);
   const { 'content-type': _, ...headers } = responseHeaders(response.headers, undefined, opts.providerId, opts.secrets);
+  // Google says when to retry in the body only (a RetryInfo detail): a header every route's clients read.
+  if (parsed.retryAfter !== undefined && headers['retry-after'] === undefined) headers['retry-after'] = parsed.retryAfter;
   return new GatewayError(status, clean(parsed.type) ?? 'upstream_error', clean(parsed.code), message, clean(parsed.param), response.status, headers);
 }
 
@@ -341,6 +343,19 @@ interface ParsedError {
   type?: string;
   code?: string;
   param?: string;
+  /** Whole seconds, from Google's `RetryInfo` detail (`"retryDelay": "7s"`, `"36.5s"`). */
+  retryAfter?: string;
+}
+
+/** Google's `RetryInfo.retryDelay` in whole seconds (rounded up), when a detail carries one. */
+function retryDelayOf(details: unknown): string | undefined {
+  if (!Array.isArray(details)) return undefined;
+  for (const d of details) {
+    const delay = (d as { retryDelay?: unknown } | null)?.retryDelay;
+    const m = typeof delay === 'string' ? /^(\d{1,9})(\.\d+)?s$/.exec(delay) : null;
+    if (m) return String(Number(m[1]) + (m[2] && Number(m[2]) > 0 ? 1 : 0));
+  }
+  return undefined;
 }
 
 const s = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined);
@@ -366,7 +381,7 @@ export function parseErrorBody(text: string, secrets: readonly string[] = []): P
   if (typeof e === 'object' && e !== null) {
     const err = e as Record<string, unknown>;
     const code = typeof err.code === 'number' && typeof err.status === 'string' ? err.status : err.code;
-    return { message: s(err.message), type: s(err.type), code: s(code), param: s(err.param) };
+    return { message: s(err.message), type: s(err.type), code: s(code), param: s(err.param), retryAfter: retryDelayOf(err.details) };
   }
   if (typeof e === 'string') return { message: e };
   if (Array.isArray(o.detail)) {

@@ -125,6 +125,9 @@ describe("Google's error shapes from upstream", () => {
   it.each<[string, string, ReturnType<typeof parseErrorBody>]>([
     ['the object form', JSON.stringify({ error: { code: 429, message: 'Quota exceeded.', status: 'RESOURCE_EXHAUSTED', details: [] } }), { message: 'Quota exceeded.', code: 'RESOURCE_EXHAUSTED', type: undefined, param: undefined }],
     ['the array form', JSON.stringify([{ error: { code: 400, message: 'Bad.', status: 'INVALID_ARGUMENT' } }]), { message: 'Bad.', code: 'INVALID_ARGUMENT', type: undefined, param: undefined }],
+    ['a RetryInfo detail: its delay as whole seconds (the retry-after every route relays)', JSON.stringify({ error: { code: 429, message: 'Slow down.', status: 'RESOURCE_EXHAUSTED', details: [{ '@type': 'type.googleapis.com/google.rpc.QuotaFailure', violations: [] }, { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '7s' }] } }), { message: 'Slow down.', code: 'RESOURCE_EXHAUSTED', retryAfter: '7' }],
+    ['a fractional delay rounds up', JSON.stringify({ error: { code: 429, message: 'm', status: 'RESOURCE_EXHAUSTED', details: [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '36.2s' }] } }), { message: 'm', code: 'RESOURCE_EXHAUSTED', retryAfter: '37' }],
+    ['a delay that is not a duration is ignored', JSON.stringify({ error: { code: 429, message: 'm', status: 'RESOURCE_EXHAUSTED', details: [{ retryDelay: 'soon' }, { retryDelay: 7 }] } }), { message: 'm', code: 'RESOURCE_EXHAUSTED', retryAfter: undefined }],
     ["OpenAI's form is unchanged", JSON.stringify({ error: { message: 'm', type: 'invalid_request_error', code: 'model_not_found', param: 'model' } }), { message: 'm', type: 'invalid_request_error', code: 'model_not_found', param: 'model' }],
   ])('%s', (_row, text, want) => expect(parseErrorBody(text)).toEqual(want));
 });

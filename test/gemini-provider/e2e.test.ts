@@ -167,15 +167,16 @@ describe('openai SDK → /v1/chat/completions → gemini (Node, in process)', ()
     expect(err.code).toBe('INVALID_ARGUMENT');
   });
 
-  it.each<[string, new (...args: any[]) => Error, number, string]>([
-    ['gemini-2.5-flash-rate-limited', OpenAI.RateLimitError, 429, 'RESOURCE_EXHAUSTED'],
-    ['gemini-2.5-flash-unauthenticated', OpenAI.AuthenticationError, 401, 'UNAUTHENTICATED'],
-    ['gemini-2.5-flash-array-error', OpenAI.BadRequestError, 400, 'INVALID_ARGUMENT'],
-  ])("%s: Google's error shape → %s, its status as the code", async (model, cls, status, code) => {
+  it.each<[string, new (...args: any[]) => Error, number, string, string | null]>([
+    ['gemini-2.5-flash-rate-limited', OpenAI.RateLimitError, 429, 'RESOURCE_EXHAUSTED', '7'],
+    ['gemini-2.5-flash-unauthenticated', OpenAI.AuthenticationError, 401, 'UNAUTHENTICATED', null],
+    ['gemini-2.5-flash-array-error', OpenAI.BadRequestError, 400, 'INVALID_ARGUMENT', null],
+  ])("%s: Google's error shape → %s, its status as the code, its RetryInfo delay as retry-after", async (model, cls, status, code, retryAfter) => {
     const err = await openai().chat.completions.create({ model, messages: [{ role: 'user', content: 'hi' }] }).catch((e) => e);
     expect(err).toBeInstanceOf(cls);
     expect(err.status).toBe(status);
     expect(err.code).toBe(code);
+    expect(err.headers.get('retry-after')).toBe(retryAfter);
     expect(err.message).not.toContain(GEMINI_KEY);
   });
 

@@ -182,6 +182,8 @@ describe.runIf(genaiInstalled)('@google/genai through the gateway to a gemini pr
       expect(body.error).toMatchObject({ code: status, status: name });
       expect(body.error.message).toContain(message);
       expect(err.message).not.toContain(GEMINI_KEY);
+      // Google's RetryInfo (the mock's 7 s) reaches the client, which honours it (Gemini CLI's retry loop).
+      if (status === 429) expect(body.error.details).toEqual([{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '7s' }]);
     }
   });
 
