@@ -97,14 +97,15 @@ export async function relay(c: Context<GatewayEnv>, dialect: Dialect, deps: Rela
   const failureFrame = plan.failureFrame ?? dialect.failureFrame;
 
   const { watchdog } = exchange;
-  const sse = (response.headers.get('content-type') ?? '').includes('text/event-stream');
+  const isStream = plan.stream === true || (response.headers.get('content-type') ?? '').includes('text/event-stream');
   // The client asked for one JSON document and the upstream streamed anyway: the plan assembles the answer.
-  const assemble = sse && !wantsStream ? plan.assemble : undefined;
+  const assemble = isStream && !wantsStream ? plan.assemble : undefined;
   // A pass-through stream from a client that can push its bytes (Node): a server that knows PUSH_ANSWER writes
   // them to its socket with no Web stream on either side; any other reader gets the same guarded bytes as a
   // Web stream.
-  const push = sse && !plan.translate && !assemble ? pushBodyOf(response) : undefined;
+  const push = isStream && !plan.translate && !assemble ? pushBodyOf(response) : undefined;
   if (push) {
+    keepUncompressed(headers);
     const pushed = guardPushBody(push, exchange, streamed(c, deps, log, started, failureFrame));
     const native: PushAnswer = { status: response.status, headers, body: pushed };
     return Object.defineProperty(new Response(pushToWeb(pushed), { status: response.status, headers }), PUSH_ANSWER, { value: native });
@@ -112,7 +113,7 @@ export async function relay(c: Context<GatewayEnv>, dialect: Dialect, deps: Rela
   let answer: ReadableStream<Uint8Array> | Uint8Array<ArrayBuffer>;
   let translatedStream = false;
   try {
-    if (!sse) {
+    if (!isStream) {
       // One JSON document, which no client can use before its last byte: read it whole (every chunk feeding the
       // silence watchdog), so that an upstream dying mid-body becomes a clean 502 rather than a truncated answer.
       answer = await readWhole(response, exchange, config.maxAnswerBytes, provider.id);
@@ -128,7 +129,7 @@ export async function relay(c: Context<GatewayEnv>, dialect: Dialect, deps: Rela
       // bytes feed the watchdog, so a provider that is still sending is never taken for a silent one. They are
       // also checked for an event that never ends before any parser buffers it (MINI_LLM_MAX_EVENT_BYTES).
       const raw = answer instanceof Uint8Array ? answer : touching(answer, watchdog, sseEventLimit(config.maxEventBytes));
-      const translated = await plan.translate(new Response(raw, response), { stream: sse, maxStreamState: config.maxStreamStateBytes });
+      const translated = await plan.translate(new Response(raw, response), { stream: isStream, maxStreamState: config.maxStreamStateBytes });
       // What a translation emits is derived from the upstream (its error events included): redacted. Pass-through
       // bytes are not scanned.
       answer = translated.body instanceof Uint8Array ? redactBytes(translated.body, config.secrets) : translated.body;
@@ -149,6 +150,7 @@ export async function relay(c: Context<GatewayEnv>, dialect: Dialect, deps: Rela
     return new Response(answer, { status: response.status, headers });
   }
 
+  keepUncompressed(headers);
   const guard = streamed(c, deps, log, started, failureFrame);
   if (translatedStream && config.secrets.length > 0) guard.map = (chunk) => redactBytes(chunk as Uint8Array<ArrayBuffer>, config.secrets);
   return new Response(guardBody(answer, exchange, guard), { status: response.status, headers });
@@ -166,6 +168,15 @@ function wholeStreamLimit(config: Config, providerId: string, status: number): (
     read += chunk.byteLength;
     if (read > config.maxAnswerBytes) throw answerTooLarge(providerId, config.maxAnswerBytes, status);
   };
+}
+
+/**
+ * A stream that is not an event stream (Google's streamed JSON array) is marked `content-encoding: identity`:
+ * a server in front that compresses JSON (wrangler dev's, workers-sdk#6577) would otherwise hold it back until
+ * it ends. Event streams are never compressed there.
+ */
+function keepUncompressed(headers: Record<string, string>): void {
+  if (!(headers['content-type'] ?? '').includes('text/event-stream')) headers['content-encoding'] = 'identity';
 }
 
 /** An answer the dialect computed without the upstream. */

@@ -19,8 +19,11 @@ export interface BodyEnd {
 export interface GuardOptions {
   timeoutMs: number;
   onEnd?: (end: BodyEnd) => void;
-  /** The event that tells the client its stream failed, in the route's shape; defaults to chat's error frame. */
-  failureFrame?: (message: string, code: string) => string;
+  /**
+   * The event that tells the client its stream failed, in the route's shape; defaults to chat's error frame.
+   * `begun`: some of the answer already went out.
+   */
+  failureFrame?: (message: string, code: string, begun?: boolean) => string;
   /** Applied to every chunk before it is passed on (translated streams: redaction); absent for pass-through. */
   map?: (chunk: Uint8Array) => Uint8Array;
 }
@@ -108,7 +111,7 @@ function guardRules({ watchdog, controller, clientGone }: UpstreamExchange, opts
       const message = watchdog.fired
         ? `The provider went silent for ${opts.timeoutMs} ms; the answer is incomplete.`
         : (limit?.message ?? 'The provider closed the connection before the answer was complete.');
-      const frame = opts.failureFrame ? opts.failureFrame(message, code) : sseErrorFrame(message, 'upstream_error', code);
+      const frame = opts.failureFrame ? opts.failureFrame(message, code, bytes > 0) : sseErrorFrame(message, 'upstream_error', code);
       // Cut mid-event: end that event first, so the frame is parsed as an event of its own.
       return encoder.encode(eventEnd() + frame);
     },

@@ -76,6 +76,11 @@ export interface Plan {
   /** The event that ends a stream of this request that failed after it began; defaults to the dialect's. */
   failureFrame?: FailureFrame;
   /**
+   * The answer is a stream whatever its content-type says (Google's streamed JSON array is `application/json`):
+   * it goes on as it arrives, guarded like any stream, never read whole.
+   */
+  stream?: boolean;
+  /**
    * An answer to give instead of an upstream error (undefined: the error stands). count_tokens uses it for a
    * local estimate when an Anthropic-compatible provider has no such endpoint.
    */
@@ -89,7 +94,8 @@ export interface WholeBody {
 }
 
 /** The SSE text that tells a client its stream failed after it began (`code`: the gateway's, e.g. upstream_timeout). */
-export type FailureFrame = (message: string, code: string) => string;
+/** The last event of a stream that failed after it began (`begun`: some of the answer already went out). */
+export type FailureFrame = (message: string, code: string, begun?: boolean) => string;
 
 export interface Dialect {
   /** The route's name in the request log (`route`). */

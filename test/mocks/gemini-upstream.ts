@@ -18,7 +18,8 @@
  *   "Paris", then "Tokyo"), turn 2 → one call of the second tool (or the first), then text quoting the results;
  * - a `responseJsonSchema` → JSON that fits it; else "Hello from Gemini.".
  * Model names ending in `-blocked`, `-safety`, `-max`, `-malformed`, `-rate-limited` (429), `-unauthenticated`
- * (401), `-array-error` (400 in the array form), `-stream-error` (an error event mid-stream), `-cut` (a stream
+ * (401), `-array-error` (400 in the array form), `-stream-error` (an error event mid-stream), `-die` (the
+ * connection dropped before a streamed array's last element), `-cut` (a stream
  * that stops without finishReason), `-echo-key` (a 400 whose message quotes the key it got) answer those cases.
  * `GET /v1beta/models` lists in two pages; `:embedContent` and `:batchEmbedContents` answer deterministic vectors
  * (a request's `model`, where given, must be the path's, as Google requires); `:countTokens` counts `contents`
@@ -56,6 +57,8 @@ export interface GeminiUpstream {
   issued: Set<string>;
   /** Env for the gateway: the gemini provider pointed here with the key this mock expects. */
   env: Record<string, string>;
+  /** When set, every stream waits for it before its last event (a test reads what came before, then resolves it). */
+  hold?: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -295,9 +298,22 @@ export async function startGeminiUpstream(): Promise<GeminiUpstream> {
       });
     }
     if (!stream) return json(200, events[0]);
-    if (!sse) return json(200, events);
+    if (!sse) {
+      // Google's streamed JSON array (`application/json`): `[`, each element as it is made, `\r\n,\r\n` between,
+      // `\r\n]` last. `-die` drops the connection before the last element.
+      res.writeHead(200, { 'content-type': 'application/json; charset=UTF-8' });
+      for (const [i, e] of events.entries()) {
+        if (i === events.length - 1) await mock.hold;
+        if (model.endsWith('-die') && i === events.length - 1) return void res.socket?.destroy();
+        write(`${i === 0 ? '[' : '\r\n,\r\n'}${JSON.stringify(e, null, 2)}`);
+        await new Promise((r) => setImmediate(r));
+      }
+      write('\r\n]');
+      return void res.end();
+    }
     res.writeHead(200, { 'content-type': 'text/event-stream', 'x-request-id': 'req_mock_gemini' });
     for (const [i, e] of events.entries()) {
+      if (i === events.length - 1) await mock.hold;
       if (model.endsWith('-stream-error') && i === events.length - 1) {
         write(`data: ${JSON.stringify(googleError(500, 'An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting'))}\r\n\r\n`);
         return res.end();

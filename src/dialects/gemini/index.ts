@@ -19,7 +19,7 @@ import { countTokensAnswer } from './count-tokens.js';
 import { fromEmbeddingsAnswer, toEmbeddingsRequest } from './embeddings.js';
 import { failureStatus, geminiErrorResponse, geminiFailureFrame, googleErrorBody } from './errors.js';
 import { geminiModels } from './models.js';
-import { geminiPassThrough } from './pass-through.js';
+import { geminiPassThroughPlan } from './pass-through.js';
 import { geminiToChat, includesThoughts } from './request.js';
 import { chatToGemini, type GeminiAnswerOptions } from './response.js';
 import { arrayFraming, chatToGeminiStream, sseFraming } from './stream.js';
@@ -89,7 +89,7 @@ export const geminiDialect: Dialect = {
   plan(input) {
     const action = input.action as GeminiAction;
     // Plan hook for the native provider kind (issue 19): Google's own API gets the request as it came.
-    if ((input.provider.kind as string) === 'gemini') return { call: geminiPassThrough(input.body, input.provider, input.upstreamModel, action) };
+    if ((input.provider.kind as string) === 'gemini') return geminiPassThroughPlan(input.body, input.provider, input.upstreamModel, action);
     if (action === 'countTokens') return { local: countTokensAnswer(input.body) };
     if (action === 'embedContent' || action === 'batchEmbedContents') return embed(input, action === 'batchEmbedContents');
     return generate(input, action);

@@ -11,7 +11,9 @@
 import type { Provider } from '../../config.js';
 import { authHeaders, type UpstreamCall } from '../../providers/types.js';
 import { ENVELOPE_PREFIX, isEnvelope } from '../reasoning-envelope.js';
+import type { Plan } from '../types.js';
 import type { GeminiAction } from './actions.js';
+import { failureStatus, googleErrorBody } from './errors.js';
 
 type Json = Record<string, unknown>;
 
@@ -22,6 +24,23 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 
 /** `{action}` as Google's path spells it. */
 const upstreamAction = (action: GeminiAction) => (action === 'streamSse' ? 'streamGenerateContent?alt=sse' : action === 'streamArray' ? 'streamGenerateContent' : action);
+
+/**
+ * The plan: the call, and for the streamed JSON array (`:streamGenerateContent` without `alt=sse`, which Google
+ * sends as `application/json`) a stream the relay passes on as it arrives; a failure after it began becomes the
+ * array's last element, Google's error (an array cut inside an element stays unparseable: the client sees an error
+ * either way, never a shorter answer that parses).
+ */
+export function geminiPassThroughPlan(body: Json, provider: Provider, upstreamModel: string, action: GeminiAction): Plan {
+  const call = geminiPassThrough(body, provider, upstreamModel, action);
+  if (action !== 'streamArray') return { call };
+  return { call, stream: true, failureFrame: arrayFailure };
+}
+
+const arrayFailure = (message: string, code: string, begun = true) => {
+  const error = JSON.stringify(googleErrorBody(failureStatus(code), message));
+  return begun ? `,\r\n${error}\r\n]` : `[${error}]`;
+};
 
 export function geminiPassThrough(body: Json, provider: Provider, upstreamModel: string, action: GeminiAction): UpstreamCall {
   const name = upstreamModel.startsWith('models/') ? upstreamModel.slice(7) : upstreamModel;
