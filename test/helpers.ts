@@ -19,13 +19,14 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
-/** The gateway in this process, on a free loopback port. */
-export async function startGateway(env: Record<string, string>, options: AppOptions = {}): Promise<RunningGateway> {
+/** The gateway in this process, on a free loopback port; `seen`, when given, gets a copy of each request it serves. */
+export async function startGateway(env: Record<string, string>, options: AppOptions = {}, seen?: (request: Request) => void): Promise<RunningGateway> {
   const logs: string[] = [];
   const config = loadConfig({ MINI_LLM_LOG: 'info', ...env });
   // The same upstream client as the Node entry (undici), so in-process tests cover it.
   const app = createApp(config, { logSink: (l) => logs.push(l), fetch: createNodeUpstreamFetch(), ...options });
-  const { server, url } = await listen(app.fetch, '127.0.0.1', 0);
+  const handler = seen ? (request: Request) => (seen(request.clone()), app.fetch(request)) : app.fetch;
+  const { server, url } = await listen(handler, '127.0.0.1', 0);
   return {
     url,
     logs,

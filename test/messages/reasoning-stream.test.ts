@@ -2,7 +2,8 @@
  * Issue 18: a provider's reasoning state in a translated Messages stream (src/dialects/messages/stream.ts): each
  * thinking block ends with a `signature_delta` carrying the gateway envelope of the state collected so far; state
  * that arrives once no thinking block is open (a Gemini call's thought signature, OpenRouter's entry after the
- * calls) goes in a thinking block with no text, before the tool_use that needs it or at the end; the whole
+ * calls) goes in a thinking block with no text, before the tool_use that needs it or at the end, but not after
+ * the text that ends an answer with no call (Claude Code takes the last block for the answer); the whole
  * answer's state is handed to the reasoning cache with its call ids. Table-driven over chunk sequences.
  */
 import { describe, expect, it } from 'vitest';
@@ -56,6 +57,24 @@ describe('Messages stream: reasoning state in thinking signatures', () => {
       [chunk({ reasoning_content: 'R' }), chunk(callDelta(0, 'c1', '{"city":"Paris"}', sig)), chunk({}, 'tool_calls'), usage],
       [{ type: 'thinking', thinking: 'R', signature: env({ extra_content: { c1: sig } }) }, use('c1')],
       [[['c1'], { reasoning_content: 'R', extra_content: { c1: sig } }]],
+    ],
+    [
+      "Gemini 3: a text answer's signature on its last text piece is left out, so the text ends the answer",
+      [chunk({ content: 'Hello ' }), chunk({ content: 'there.' }), chunk({ reasoning_details: [enc] }), chunk({}, 'stop'), usage],
+      [{ type: 'text', text: 'Hello there.' }],
+      [],
+    ],
+    [
+      'reasoning, text, then its signature: the thinking block, then the text last',
+      [chunk({ reasoning_content: 'R' }), chunk({ content: 'Hi' }), chunk({ reasoning_details: [enc] }), chunk({}, 'stop'), usage],
+      [{ type: 'thinking', thinking: 'R', signature: env() }, { type: 'text', text: 'Hi' }],
+      [],
+    ],
+    [
+      'text, state, then a call: the state in a thinking block before its tool_use',
+      [chunk({ content: 'Let me look.' }), chunk({ reasoning_details: [enc] }), chunk(callDelta(0, 'c1', '{"city":"Paris"}')), chunk({}, 'tool_calls'), usage],
+      [{ type: 'text', text: 'Let me look.' }, { type: 'thinking', thinking: '', signature: env({ reasoning_details: [enc] }) }, use('c1')],
+      [[['c1'], { reasoning_details: [enc] }]],
     ],
     [
       'signed blocks of an OpenAI-compatible proxy ride in the envelope; no cache entry without tool calls',

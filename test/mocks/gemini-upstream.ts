@@ -16,6 +16,8 @@
  * `usageMetadata` on every stream event, `finishReason` on the last, no `[DONE]`:
  * - tools offered (mode not NONE): turn 1 → two parallel calls of the first tool (its first string property
  *   "Paris", then "Tokyo"), turn 2 → one call of the second tool (or the first), then text quoting the results;
+ *   a test may script the calls of those two turns itself (`script`: a coding agent's own tools, Claude Code's
+ *   Read or Codex's shell, on real files), the rest (signatures, the checks above, the text) unchanged;
  * - a `responseJsonSchema` → JSON that fits it; else "Hello from Gemini.".
  * Model names ending in `-blocked`, `-safety`, `-max`, `-malformed`, `-rate-limited` (429), `-unauthenticated`
  * (401), `-array-error` (400 in the array form), `-stream-error` (an error event mid-stream), `-die` (the
@@ -55,6 +57,8 @@ export interface GeminiUpstream {
   requests: GeminiRequest[];
   /** Signatures this server issued. */
   issued: Set<string>;
+  /** The calls of tool turn `round` (0: the parallel calls, 1: the next) for the functions offered; else the default. */
+  script?: (functions: Json[], round: number) => Array<{ name: string; args: Json }> | undefined;
   /** Env for the gateway: the gemini provider pointed here with the key this mock expects. */
   env: Record<string, string>;
   /** When set, every stream waits for it before its last event (a test reads what came before, then resolves it). */
@@ -136,7 +140,7 @@ function problem(model: string, body: any, issued: Set<string>): string | undefi
 }
 
 /** The scripted model's turn: parts (without signatures) and the finish reason. */
-function modelTurn(body: Json): Json[] {
+function modelTurn(body: Json, script: GeminiUpstream['script']): Json[] {
   const decls: Json[] = (body.tools ?? []).flatMap((t: Json) => t.functionDeclarations ?? []);
   const mode = body.toolConfig?.functionCallingConfig?.mode;
   const contents: Json[] = body.contents;
@@ -144,6 +148,8 @@ function modelTurn(body: Json): Json[] {
   const parts: Json[] = [];
   if (body.generationConfig?.thinkingConfig?.includeThoughts === true) parts.push({ text: THOUGHT, thought: true });
   if (decls.length > 0 && mode !== 'NONE' && rounds < 2) {
+    const scripted = script?.(decls, rounds);
+    if (scripted) return [...parts, ...scripted.map((call) => ({ functionCall: call }))];
     const tool = rounds === 0 ? decls[0] : (decls[1] ?? decls[0]);
     const schema = tool.parametersJsonSchema ?? tool.parameters ?? { type: 'object', properties: {} };
     const args = sample(schema) as Json;
@@ -272,7 +278,7 @@ export async function startGeminiUpstream(): Promise<GeminiUpstream> {
     else if (model.endsWith('-safety')) events = [{ candidates: [{ finishReason: 'SAFETY', index: 0, safetyRatings: [] }], usageMetadata: usage(0, 0), ...base }];
     else if (model.endsWith('-malformed')) events = [{ candidates: [{ content: { role: 'model', parts: [] }, finishReason: 'MALFORMED_FUNCTION_CALL', index: 0 }], usageMetadata: usage(0, 0), ...base }];
     else {
-      const parts = modelTurn(body);
+      const parts = modelTurn(body, mock.script);
       const first = parts.findIndex((p) => isObject(p.functionCall));
       parts[first >= 0 ? first : parts.length - 1]!.thoughtSignature = sign();
       const finishReason = model.endsWith('-max') ? 'MAX_TOKENS' : 'STOP';

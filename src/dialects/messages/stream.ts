@@ -14,7 +14,10 @@
  * - the provider's reasoning state (`reasoning_details`, signed `thinking_blocks`, each call's `extra_content`)
  *   leaves in thinking signatures, the gateway envelope naming the provider: each thinking block ends with a
  *   `signature_delta` carrying what came so far; what comes once no thinking block is open goes in a thinking
- *   block with no text, before the tool_use that needs it or at the end (reasoning-state.ts collects it).
+ *   block with no text, before the tool_use that needs it or at the end (reasoning-state.ts collects it), except
+ *   after the text that ends an answer without tool calls (Gemini 3's signature on its last text part): the text
+ *   stays the last block, as Claude Code and the Agent SDK take the last block for the answer (`claude -p`
+ *   printed nothing), and no provider checks the state of an answer that made no call.
  * What waits (a tool call's arguments until they are whole, the arguments of a call not started yet, text behind
  * an unfinished call, the reasoning state) is held up to MINI_LLM_MAX_STREAM_STATE_BYTES (stream-state.ts); past
  * it the stream fails.
@@ -125,9 +128,10 @@ export interface MessagesStreamOptions {
 export function createMessagesStreamTranslator(opts: MessagesStreamOptions): SseTranslator {
   let started = false;
   let ended = false;
-  /** The next content block's index, and the open block's kind. */
+  /** The next content block's index, the open block's kind, and the kind of the last block opened. */
   let nextBlock = 0;
   let open: 'text' | 'thinking' | 'tool' | undefined;
+  let lastBlock: 'text' | 'thinking' | 'tool' | undefined;
   const tools = new Map<number, ToolCall>();
   let toolUsed = false;
   let finish: unknown;
@@ -172,8 +176,15 @@ export function createMessagesStreamTranslator(opts: MessagesStreamOptions): Sse
   const openBlock = (kind: 'text' | 'thinking' | 'tool', contentBlock: Json): string => {
     const out = close() + event('content_block_start', { index: nextBlock, content_block: contentBlock });
     nextBlock++;
-    open = kind;
+    open = lastBlock = kind;
     return out;
+  };
+
+  /** The answer's end: closes the open block; state not sent yet goes in a thinking block unless text ends an answer with no call. */
+  const closeAtEnd = (): string => {
+    if (lastBlock !== 'text' || toolUsed) return closeWithState();
+    collector.take();
+    return close();
   };
 
   const textDelta = (kind: 'text' | 'thinking', text: string): string => {
@@ -288,7 +299,7 @@ export function createMessagesStreamTranslator(opts: MessagesStreamOptions): Sse
   };
 
   const end = (): string => {
-    const waiting = flushHeld() + advance(true) + closeWithState();
+    const waiting = flushHeld() + advance(true) + closeAtEnd();
     ended = true;
     const ids: string[] = [];
     for (const call of tools.values()) if (call.block !== undefined) ids.push(call.id);
@@ -330,7 +341,7 @@ export function createMessagesStreamTranslator(opts: MessagesStreamOptions): Sse
       if (choice.finish_reason != null && finish === undefined) {
         finish = choice.finish_reason;
         stopString = choice.stop_reason;
-        out += flushHeld() + advance(true) + closeWithState();
+        out += flushHeld() + advance(true) + closeAtEnd();
       }
     }
     if (c.usage && typeof c.usage === 'object') usage = mapChatUsage(c.usage);
