@@ -7,28 +7,12 @@ import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readEvents, type ChildGateway } from './helpers.js';
 import { HOSTILE_CLAUDE_KEY, HOSTILE_KEY, hostileEnv, startHostileUpstream, type HostileUpstream } from './mocks/hostile-upstream.js';
+import { rssGrowth } from './rss.js';
 import { RUNTIMES } from './runtimes.js';
 
 const MiB = 1024 * 1024;
 const chat = (url: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
-
-/** The child's resident memory, in bytes (Linux). */
-const rss = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
-
-/** Run `fn` while sampling the child's RSS; resolves with fn's result and the largest growth seen. */
-async function rssGrowth<T>(pid: number, fn: () => Promise<T>): Promise<{ result: T; growth: number }> {
-  const before = rss(pid);
-  let peak = before;
-  const timer = setInterval(() => (peak = Math.max(peak, rss(pid))), 10);
-  try {
-    const result = await fn();
-    peak = Math.max(peak, rss(pid));
-    return { result, growth: peak - before };
-  } finally {
-    clearInterval(timer);
-  }
-}
 
 const everything = async (res: Response) => ({ status: res.status, headers: [...res.headers].map(([k, v]) => `${k}: ${v}`).join('\n'), body: await res.text() });
 

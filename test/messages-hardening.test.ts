@@ -3,20 +3,12 @@
  * where the value is merely odd but usable, a 200), never a 5xx; translated (an OpenAI-compatible provider),
  * pass-through (an Anthropic-kind provider) and count_tokens' local estimate alike.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway, type RunningGateway } from './helpers.js';
-import { startMessagesUpstream, type MessagesUpstream } from './mocks/messages-upstream.js';
+import { describe, expect, it } from 'vitest';
+import { sharedServer, startGateway } from './helpers.js';
+import { startMessagesUpstream } from './mocks/messages-upstream.js';
 
-let mock: MessagesUpstream;
-let gw: RunningGateway;
-beforeAll(async () => {
-  mock = await startMessagesUpstream();
-  gw = await startGateway({ ...mock.env, MINI_LLM_LOG: 'silent' });
-});
-afterAll(async () => {
-  await gw?.close();
-  await mock?.close();
-});
+const mock = sharedServer(startMessagesUpstream);
+const gateway = sharedServer(() => startGateway({ ...mock().env, MINI_LLM_LOG: 'silent' }));
 
 const ODD: unknown[] = [
   null, 0, -1, 1e308, '', 'x'.repeat(10_000), true, [], [null], [1, 'a'], {}, { type: 'nope' }, [{}], [{ type: 5 }],
@@ -40,7 +32,7 @@ describe.each([
     for (const field of FIELDS) {
       for (const value of ODD) {
         const body = { model, max_tokens: 16, messages: [{ role: 'user', content: 'hi' }], [field]: value };
-        const res = await fetch(`${gw.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        const res = await fetch(`${gateway().url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
         const text = await res.text();
         statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
         expect(res.status < 500, `${field}=${JSON.stringify(value).slice(0, 60)} → ${res.status} ${text.slice(0, 300)}`).toBe(true);
@@ -64,14 +56,14 @@ describe("every gateway error on the Messages routes is in Anthropic's shape", (
     ['/v1/messages/', 'POST', '{}', 404, 'not_found_error', /Unknown route/],
     ['/v1/messages/count_tokens', 'GET', undefined, 404, 'not_found_error', /use POST/],
   ])('%s %s %#', async (path, method, body, status, type, message) => {
-    const res = await fetch(`${gw.url}${path}?beta=true`, { method, headers: { 'content-type': 'application/json' }, body });
+    const res = await fetch(`${gateway().url}${path}?beta=true`, { method, headers: { 'content-type': 'application/json' }, body });
     expect(res.status).toBe(status);
     expect(res.headers.get('x-request-id')).toBeTruthy();
     expect(await res.json()).toEqual({ type: 'error', error: { type, message: expect.stringMatching(message) } });
   });
 
   it('413 for a chunked upload over the limit, and 401 for a missing key, on both routes', async () => {
-    const small = await startGateway({ ...mock.env, MINI_LLM_MAX_BODY_BYTES: '300', MINI_LLM_API_KEY: 'gw-hardening-key-0123', MINI_LLM_LOG: 'silent' });
+    const small = await startGateway({ ...mock().env, MINI_LLM_MAX_BODY_BYTES: '300', MINI_LLM_API_KEY: 'gw-hardening-key-0123', MINI_LLM_LOG: 'silent' });
     try {
       for (const path of ['/v1/messages', '/v1/messages/count_tokens']) {
         const text = JSON.stringify({ model: 'gpt-4o-mini', max_tokens: 1, messages: [{ role: 'user', content: 'x'.repeat(1000) }] });

@@ -12,9 +12,10 @@
  */
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { encodeReasoning } from '../src/dialects/reasoning-envelope.js';
-import { sharedServer, startGateway, type RunningGateway } from './helpers.js';
+import { addChatDelta } from './chat-client.js';
+import { sharedServer, startGateway } from './helpers.js';
 import { OPENAI_KEY, startOpenAIUpstream } from './mocks/openai-upstream.js';
 import { schemaErrors } from './schemas/openapi.js';
 
@@ -24,22 +25,18 @@ const GATEWAY_KEY = 'gw-openai-responses-0123456789';
 const STATELESS = { store: false, include: ['reasoning.encrypted_content'] };
 
 const mock = sharedServer(startOpenAIUpstream);
-let gw: RunningGateway;
-beforeAll(async () => {
-  gw = await startGateway({
+const gateway = sharedServer(() =>
+  startGateway({
     ...mock().env,
     MINI_LLM_API_KEY: GATEWAY_KEY,
     MINI_LLM_LOG: 'silent',
     // The same upstream once more, opted in: chat requests to `viaresp/...` go through Responses.
     MINI_LLM_PROVIDERS: JSON.stringify({ viaresp: { baseUrl: `${mock().url}/v1`, apiKeyEnv: 'OPENAI_API_KEY', responses: true, chatViaResponses: true } }),
-  });
-});
-afterAll(async () => {
-  await gw?.close();
-});
+  }),
+);
 
-const anthropic = () => new Anthropic({ baseURL: gw.url, apiKey: GATEWAY_KEY, maxRetries: 0 });
-const openai = () => new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: GATEWAY_KEY, maxRetries: 0 });
+const anthropic = () => new Anthropic({ baseURL: gateway().url, apiKey: GATEWAY_KEY, maxRetries: 0 });
+const openai = () => new OpenAI({ baseURL: `${gateway().url}/v1`, apiKey: GATEWAY_KEY, maxRetries: 0 });
 const sentSince = (n: number) => mock().requests.slice(n);
 
 const WEATHER = { name: 'get_weather', description: 'The weather in a city.', input_schema: { type: 'object' as const, properties: { city: { type: 'string' } }, required: ['city'] } };
@@ -115,15 +112,8 @@ async function chatTurn(model: string, messages: Json[], stream: boolean): Promi
     if (chunk.usage) usage = chunk.usage;
     const d = chunk.choices[0]?.delta as Json | undefined;
     if (!d) continue;
-    m.content += d.content ?? '';
     m.reasoning_content += d.reasoning_content ?? '';
-    m.reasoning_details.push(...(d.reasoning_details ?? []));
-    for (const tc of d.tool_calls ?? []) {
-      const slot = (m.tool_calls[tc.index] ??= { id: '', type: 'function', function: { name: '', arguments: '' } });
-      if (tc.id) slot.id = tc.id;
-      if (tc.function?.name) slot.function.name = tc.function.name;
-      slot.function.arguments += tc.function?.arguments ?? '';
-    }
+    addChatDelta(m, d);
   }
   expect(usage).toMatchObject({ prompt_tokens: 40, completion_tokens: 30, completion_tokens_details: { reasoning_tokens: 12 } });
   if (m.tool_calls.length === 0) delete m.tool_calls;

@@ -5,6 +5,7 @@
  */
 import Anthropic from '@anthropic-ai/sdk';
 import { describe, expect, it } from 'vitest';
+import { addChatDelta } from './chat-client.js';
 import { sharedServer } from './helpers.js';
 import { startOpenAIUpstream } from './mocks/openai-upstream.js';
 import { gatewayOn, RUNTIMES } from './runtimes.js';
@@ -25,15 +26,7 @@ async function chatStream(url: string, body: Json): Promise<Json> {
   expect(text.endsWith('data: [DONE]\n\n')).toBe(true);
   for (const frame of text.split('\n\n')) {
     if (!frame.startsWith('data: {')) continue;
-    const d = JSON.parse(frame.slice(6)).choices[0]?.delta ?? {};
-    m.content += d.content ?? '';
-    m.reasoning_details.push(...(d.reasoning_details ?? []));
-    for (const tc of d.tool_calls ?? []) {
-      const slot = (m.tool_calls[tc.index] ??= { id: '', type: 'function', function: { name: '', arguments: '' } });
-      if (tc.id) slot.id = tc.id;
-      if (tc.function?.name) slot.function.name = tc.function.name;
-      slot.function.arguments += tc.function?.arguments ?? '';
-    }
+    addChatDelta(m, JSON.parse(frame.slice(6)).choices[0]?.delta ?? {});
   }
   return m;
 }

@@ -8,7 +8,8 @@
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
 import { sharedServer, startGateway } from './helpers.js';
-import { DEEPSEEK_MISSING, OPENROUTER_GEMINI_MISSING, startStrictChat, THOUGHT_SIGNATURE_MISSING, type Flavor, type StrictChat, type StrictRecord } from './mocks/strict-chat.js';
+import { DEEPSEEK_MISSING, OPENROUTER_GEMINI_MISSING, startStrictChat, THOUGHT_SIGNATURE_MISSING, type Flavor, type StrictRecord } from './mocks/strict-chat.js';
+import { requestsOf, runToolLoop, STATE_CASES } from './reasoning-loops.js';
 import { gatewayOn, RUNTIMES } from './runtimes.js';
 
 type Json = Record<string, any>;
@@ -58,26 +59,19 @@ function stripped(m: Json): Json {
 /** A tool loop until the model answers text: each assistant message sent back through `keep`. */
 async function toolLoop(openai: OpenAI, model: string, stream: boolean, keep: (m: Json) => Json = (m) => m, history: Json[] = []): Promise<{ messages: Json[]; answers: Json[] }> {
   const messages: Json[] = [...history, { role: 'user', content: 'Weather in Paris and London?' }];
-  const answers: Json[] = [];
-  for (let turn = 0; turn < 5; turn++) {
-    let message: Json;
-    if (stream) {
-      const chunks: Json[] = [];
-      for await (const c of await openai.chat.completions.create({ model, messages: messages as any, tools: TOOLS, stream: true })) chunks.push(c as Json);
-      message = assemble(chunks);
-    } else {
-      const r = await openai.chat.completions.create({ model, messages: messages as any, tools: TOOLS });
-      message = r.choices[0].message as Json;
-    }
-    answers.push(message);
+  const ask = async (): Promise<Json> => {
+    if (!stream) return (await openai.chat.completions.create({ model, messages: messages as any, tools: TOOLS })).choices[0].message as Json;
+    const chunks: Json[] = [];
+    for await (const c of await openai.chat.completions.create({ model, messages: messages as any, tools: TOOLS, stream: true })) chunks.push(c as Json);
+    return assemble(chunks);
+  };
+  const answers = await runToolLoop(ask, (message) => {
     messages.push(keep(message));
-    if (!message.tool_calls) return { messages, answers };
-    for (const call of message.tool_calls) messages.push({ role: 'tool', tool_call_id: call.id, content: JSON.parse(call.function.arguments).city === 'Paris' ? 'sunny, 21°C' : 'rain, 14°C' });
-  }
-  throw new Error('the tool loop did not end');
+    for (const call of message.tool_calls ?? []) messages.push({ role: 'tool', tool_call_id: call.id, content: JSON.parse(call.function.arguments).city === 'Paris' ? 'sunny, 21°C' : 'rain, 14°C' });
+    return Boolean(message.tool_calls);
+  });
+  return { messages, answers };
 }
-
-const requestsOf = (flavor: Flavor, since: number) => mock().requests.slice(since).filter((r) => r.flavor === flavor);
 
 /** Three requests, all accepted; the second and third replay 1 and 2 calls' state, every piece unmodified. */
 function expectReplayed(recs: StrictRecord[], field: string) {
@@ -134,16 +128,11 @@ describe('strict mocks refuse what the real providers refuse (direct, no gateway
 });
 
 describe.each([false, true])('chat route, three-turn tool loops sent back as received (stream: %s)', (stream) => {
-  it.each<[string, Flavor, string, string]>([
-    ['DeepSeek', 'deepseek', 'deepseek/deepseek-v4', 'reasoning_content'],
-    ['Kimi', 'kimi', 'moonshot/kimi-k2.6', 'reasoning_content'],
-    ['Gemini 3 (Google OpenAI-compatible)', 'gemini', 'gemini/gemini-3-pro-preview', 'extra_content'],
-    ['OpenRouter (Gemini model)', 'openrouter', 'openrouter/google/gemini-3-pro-preview', 'reasoning_details'],
-  ])('%s: accepted at each turn, its state back unmodified', async (_, flavor, model, field) => {
+  it.each(STATE_CASES)('%s: accepted at each turn, its state back unmodified', async (_, flavor, model, field) => {
     const since = mock().requests.length;
     const { answers } = await toolLoop(client(), model, stream);
     expect(answers.at(-1)!.content).toBe('Paris: sunny, 21°C. London: rain, 14°C.');
-    const recs = requestsOf(flavor, since);
+    const recs = requestsOf(mock(), flavor, since);
     expectReplayed(recs, field);
     if (flavor === 'deepseek' || flavor === 'kimi') expect(answers[0].reasoning_content).toMatch(new RegExp(`^${flavor} thought #\\d+: I need the weather`));
     if (flavor === 'openrouter') {
@@ -160,7 +149,7 @@ describe.each([false, true])('chat route, three-turn tool loops sent back as rec
     const since = mock().requests.length;
     const { answers } = await toolLoop(client(), model, stream, stripped);
     expect(answers.at(-1)!.content).toBe('Paris: sunny, 21°C. London: rain, 14°C.');
-    const recs = requestsOf(flavor, since);
+    const recs = requestsOf(mock(), flavor, since);
     expect(recs.map((r) => r.status)).toEqual([200, 200, 200]);
     const sentBack = recs[2].body.messages.filter((m: Json) => m.role === 'assistant');
     expect(sentBack.map((m: Json) => m.reasoning_content)).toEqual(['', '']);
@@ -194,7 +183,7 @@ describe('chat route: reasoning that reaches a provider refusing it is stripped'
       const { answers } = await toolLoop(client(), model, stream, (m) => m, movedHistory);
       expect(answers.at(-1)!.content).toBe('Paris: sunny, 21°C. London: rain, 14°C.');
       if (flavor !== 'mistral') expect(answers[0].reasoning).toMatch(new RegExp(`^${flavor} thought`));
-      const recs = requestsOf(flavor, since);
+      const recs = requestsOf(mock(), flavor, since);
       expect(recs.map((r) => r.status)).toEqual([200, 200, 200]);
       for (const r of recs) {
         for (const m of r.body.messages.filter((x: Json) => x.role === 'assistant')) {
@@ -226,10 +215,10 @@ describe.each(RUNTIMES.filter((r) => r.name === 'bun'))('on $name', (runtime) =>
   it('DeepSeek streamed, stripped by the client, then Groq with the same history: both accepted', async () => {
     let since = mock().requests.length;
     const { messages } = await toolLoop(on.client, 'deepseek/deepseek-v4', true, stripped);
-    expect(requestsOf('deepseek', since).map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(requestsOf(mock(), 'deepseek', since).map((r) => r.status)).toEqual([200, 200, 200]);
     since = mock().requests.length;
     const withReasoning = messages.map((m) => (m.role === 'assistant' ? { ...m, reasoning_content: 'kept by the client' } : m));
     await toolLoop(on.client, 'groq/openai/gpt-oss-120b', false, (m) => m, withReasoning);
-    expect(requestsOf('groq', since).map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(requestsOf(mock(), 'groq', since).map((r) => r.status)).toEqual([200, 200, 200]);
   });
 });

@@ -16,7 +16,8 @@ import { sharedServer, startGateway } from './helpers.js';
 import { expectValidMessagesStream, type MessagesEvent } from './messages/stream-check.js';
 import { startOpenAIUpstream } from './mocks/openai-upstream.js';
 import { startStrictAnthropic } from './mocks/strict-anthropic.js';
-import { startStrictChat, type Flavor, type StrictRecord } from './mocks/strict-chat.js';
+import { startStrictChat } from './mocks/strict-chat.js';
+import { expectReplayed, requestsOf, runToolLoop, STATE_CASES } from './reasoning-loops.js';
 
 type Json = Record<string, any>;
 
@@ -48,56 +49,43 @@ const withoutThinking = (content: Anthropic.ContentBlock[]) => content.filter((b
 
 const weather = (input: unknown) => ((input as Json)?.city === 'London' ? 'rain, 14°C' : 'sunny, 21°C');
 
+/** Add an answer to the history (through `keep`) and the results of its tool calls; whether it called any. */
+function sendBack(messages: Anthropic.MessageParam[], msg: Anthropic.Message, keep = (c: Anthropic.ContentBlock[]): Anthropic.ContentBlockParam[] => c): boolean {
+  messages.push({ role: 'assistant', content: keep(msg.content) });
+  const uses = msg.content.filter((b): b is Anthropic.ToolUseBlock => b.type === 'tool_use');
+  if (uses.length > 0) messages.push({ role: 'user', content: uses.map((u) => ({ type: 'tool_result' as const, tool_use_id: u.id, content: weather(u.input) })) });
+  return uses.length > 0;
+}
+
 /** A tool loop until the model answers text; each answer sent back through `keep`. */
-async function toolLoop(model: string, stream: boolean, keep = (c: Anthropic.ContentBlock[]): Anthropic.ContentBlockParam[] => c, history: Anthropic.MessageParam[] = [], extra: Json = {}) {
+async function toolLoop(model: string, stream: boolean, keep?: (c: Anthropic.ContentBlock[]) => Anthropic.ContentBlockParam[], history: Anthropic.MessageParam[] = [], extra: Json = {}) {
   const messages: Anthropic.MessageParam[] = [...history, { role: 'user', content: 'Weather in Paris and London?' }];
-  const answers: Anthropic.Message[] = [];
-  for (let i = 0; i < 5; i++) {
-    const msg = await turn(model, messages, stream, extra);
-    answers.push(msg);
-    messages.push({ role: 'assistant', content: keep(msg.content) });
-    const uses = msg.content.filter((b): b is Anthropic.ToolUseBlock => b.type === 'tool_use');
-    if (uses.length === 0) return { answers, messages };
-    messages.push({ role: 'user', content: uses.map((u) => ({ type: 'tool_result' as const, tool_use_id: u.id, content: weather(u.input) })) });
-  }
-  throw new Error('the tool loop did not end');
+  const answers = await runToolLoop(
+    () => turn(model, messages, stream, extra),
+    (msg) => sendBack(messages, msg, keep),
+  );
+  return { answers, messages };
 }
-
-const requestsOf = (flavor: Flavor, since: number) => strict().requests.slice(since).filter((r) => r.flavor === flavor);
-
-/** Three requests, all accepted; the second and third replay 1 and 2 calls' state, every piece unmodified. */
-function expectReplayed(recs: StrictRecord[], field: string) {
-  expect(recs.map((r) => [r.status, r.error])).toEqual([[200, undefined], [200, undefined], [200, undefined]]);
-  expect(recs.map((r) => r.replays.filter((p) => p.field === field).length)).toEqual([0, 1, 2]);
-  for (const r of recs) for (const p of r.replays) expect(p, JSON.stringify(p)).toMatchObject({ unmodified: true });
-}
-
-const CASES: Array<[string, Flavor, string, string]> = [
-  ['DeepSeek', 'deepseek', 'deepseek/deepseek-v4', 'reasoning_content'],
-  ['Kimi', 'kimi', 'moonshot/kimi-k2.6', 'reasoning_content'],
-  ['Gemini 3 (Google OpenAI-compatible)', 'gemini', 'gemini/gemini-3-pro-preview', 'extra_content'],
-  ['OpenRouter (Gemini model)', 'openrouter', 'openrouter/google/gemini-3-pro-preview', 'reasoning_details'],
-];
 
 describe.each([false, true])('/v1/messages → strict chat providers, three-turn tool loops (stream: %s)', (stream) => {
-  it.each(CASES)('%s, sent back as received: accepted at each turn, its state back unmodified', async (_, flavor, model, field) => {
+  it.each(STATE_CASES)('%s, sent back as received: accepted at each turn, its state back unmodified', async (_, flavor, model, field) => {
     const since = strict().requests.length;
     const { answers } = await toolLoop(model, stream);
     expect(answers.map((a) => a.stop_reason)).toEqual(['tool_use', 'tool_use', 'end_turn']);
     expect(answers.at(-1)!.content.at(-1)).toEqual({ type: 'text', text: 'Paris: sunny, 21°C. London: rain, 14°C.', ...(stream ? {} : {}) });
-    expectReplayed(requestsOf(flavor, since), field);
+    expectReplayed(requestsOf(strict(), flavor, since), field);
     // The state rides in a thinking block, signed with the gateway envelope (never an empty signature).
     const thinking = answers[0].content.find((b) => b.type === 'thinking') as Anthropic.ThinkingBlock;
     expect(thinking.signature.startsWith(ENVELOPE_PREFIX)).toBe(true);
     if (flavor !== 'gemini') expect(thinking.thinking).toMatch(new RegExp(`^${flavor} thought #\\d+: I need the weather`));
   });
 
-  it.each(CASES)('%s, the thinking blocks dropped by the client: the cache puts the state back', async (_, flavor, model, field) => {
+  it.each(STATE_CASES)('%s, the thinking blocks dropped by the client: the cache puts the state back', async (_, flavor, model, field) => {
     const since = strict().requests.length;
     const { answers, messages } = await toolLoop(model, stream, withoutThinking);
     expect(answers.map((a) => a.stop_reason)).toEqual(['tool_use', 'tool_use', 'end_turn']);
     expect(JSON.stringify(messages)).not.toContain(ENVELOPE_PREFIX);
-    expectReplayed(requestsOf(flavor, since), field);
+    expectReplayed(requestsOf(strict(), flavor, since), field);
   });
 });
 
@@ -131,9 +119,7 @@ describe.each([false, true])('a conversation moved between providers: Claude →
     const messages: Anthropic.MessageParam[] = [{ role: 'user', content: 'Weather in Paris and London?' }];
     const step = async (model: string) => {
       const msg = await turn(model, messages, stream, thinking);
-      messages.push({ role: 'assistant', content: msg.content });
-      const uses = msg.content.filter((b): b is Anthropic.ToolUseBlock => b.type === 'tool_use');
-      if (uses.length > 0) messages.push({ role: 'user', content: uses.map((u) => ({ type: 'tool_result' as const, tool_use_id: u.id, content: weather(u.input) })) });
+      sendBack(messages, msg);
       return msg;
     };
     const claudeSince = claude().requests.length;
@@ -154,7 +140,7 @@ describe.each([false, true])('a conversation moved between providers: Claude →
     expect(toClaude[1].body.messages[1].content[0]).toEqual({ type: 'thinking', thinking: signed.thinking, signature: signed.signature });
     expect(toClaude[1].body.thinking).toBeUndefined();
 
-    const toDeepSeek = requestsOf('deepseek', deepseekSince);
+    const toDeepSeek = requestsOf(strict(), 'deepseek', deepseekSince);
     expect(toDeepSeek.map((r) => r.status)).toEqual([200]);
     const sent = JSON.stringify(toDeepSeek[0].body);
     expect(sent).not.toContain(signed.signature);

@@ -10,7 +10,8 @@ import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
 import { ENVELOPE_PREFIX } from '../src/dialects/reasoning-envelope.js';
 import { sharedServer, startGateway } from './helpers.js';
-import { startStrictChat, type Flavor, type StrictRecord } from './mocks/strict-chat.js';
+import { startStrictChat } from './mocks/strict-chat.js';
+import { expectReplayed, requestsOf, runToolLoop, STATE_CASES } from './reasoning-loops.js';
 import { assertValid, assertValidEvent } from './schemas/openapi.js';
 
 type Json = Record<string, any>;
@@ -44,51 +45,36 @@ const weather = (args: string) => (JSON.parse(args).city === 'London' ? 'rain, 1
 /** A tool loop until the model answers text; `encrypted`: asked for and sent back, else reasoning items dropped. */
 async function toolLoop(model: string, stream: boolean, encrypted: boolean) {
   const input: Json[] = [{ role: 'user', content: 'Weather in Paris and London?' }];
-  const answers: Json[] = [];
-  for (let i = 0; i < 5; i++) {
-    const r = await turn(model, input, stream, encrypted);
-    answers.push(r);
-    for (const item of r.output) if (encrypted || item.type !== 'reasoning') input.push(item);
-    const calls = r.output.filter((o: Json) => o.type === 'function_call');
-    if (calls.length === 0) return { answers, input };
-    for (const c of calls) input.push({ type: 'function_call_output', call_id: c.call_id, output: weather(c.arguments) });
-  }
-  throw new Error('the tool loop did not end');
+  const answers = await runToolLoop(
+    () => turn(model, input, stream, encrypted),
+    (r) => {
+      for (const item of r.output) if (encrypted || item.type !== 'reasoning') input.push(item);
+      const calls = r.output.filter((o: Json) => o.type === 'function_call');
+      for (const c of calls) input.push({ type: 'function_call_output', call_id: c.call_id, output: weather(c.arguments) });
+      return calls.length > 0;
+    },
+  );
+  return { answers, input };
 }
-
-const requestsOf = (flavor: Flavor, since: number) => strict().requests.slice(since).filter((r) => r.flavor === flavor);
-
-function expectReplayed(recs: StrictRecord[], field: string) {
-  expect(recs.map((r) => [r.status, r.error])).toEqual([[200, undefined], [200, undefined], [200, undefined]]);
-  expect(recs.map((r) => r.replays.filter((p) => p.field === field).length)).toEqual([0, 1, 2]);
-  for (const r of recs) for (const p of r.replays) expect(p, JSON.stringify(p)).toMatchObject({ unmodified: true });
-}
-
-const CASES: Array<[string, Flavor, string, string]> = [
-  ['DeepSeek', 'deepseek', 'deepseek/deepseek-v4', 'reasoning_content'],
-  ['Kimi', 'kimi', 'moonshot/kimi-k2.6', 'reasoning_content'],
-  ['Gemini 3 (Google OpenAI-compatible)', 'gemini', 'gemini/gemini-3-pro-preview', 'extra_content'],
-  ['OpenRouter (Gemini model)', 'openrouter', 'openrouter/google/gemini-3-pro-preview', 'reasoning_details'],
-];
 
 describe.each([false, true])('/v1/responses → strict chat providers, three-turn tool loops (stream: %s)', (stream) => {
-  it.each(CASES)('%s, encrypted_content asked for and sent back: accepted at each turn, its state back unmodified', async (_, flavor, model, field) => {
+  it.each(STATE_CASES)('%s, encrypted_content asked for and sent back: accepted at each turn, its state back unmodified', async (_, flavor, model, field) => {
     const since = strict().requests.length;
     const { answers } = await toolLoop(model, stream, true);
     expect(answers.at(-1)!.output.at(-1)).toMatchObject({ type: 'message', content: [{ type: 'output_text', text: 'Paris: sunny, 21°C. London: rain, 14°C.' }] });
-    expectReplayed(requestsOf(flavor, since), field);
+    expectReplayed(requestsOf(strict(), flavor, since), field);
     const reasoning = answers[0].output.filter((o: Json) => o.type === 'reasoning');
     expect(reasoning.length).toBeGreaterThan(0);
     for (const item of reasoning) expect(item.encrypted_content.startsWith(ENVELOPE_PREFIX)).toBe(true);
     if (flavor !== 'gemini') expect(reasoning[0].summary[0].text).toMatch(new RegExp(`^${flavor} thought #\\d+: I need the weather`));
   });
 
-  it.each(CASES)('%s, not asked for and the reasoning items dropped: the cache puts the state back', async (_, flavor, model, field) => {
+  it.each(STATE_CASES)('%s, not asked for and the reasoning items dropped: the cache puts the state back', async (_, flavor, model, field) => {
     const since = strict().requests.length;
     const { answers, input } = await toolLoop(model, stream, false);
     expect(answers.at(-1)!.output.at(-1)).toMatchObject({ type: 'message' });
     for (const a of answers) for (const o of a.output) expect(o.encrypted_content).toBeUndefined();
     expect(input.some((i) => i.type === 'reasoning')).toBe(false);
-    expectReplayed(requestsOf(flavor, since), field);
+    expectReplayed(requestsOf(strict(), flavor, since), field);
   });
 });

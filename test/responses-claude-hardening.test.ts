@@ -2,20 +2,12 @@
  * Malformed `/v1/responses` bodies for a Claude model (translated twice: responses → chat → Anthropic, and
  * back), streamed and not: each gets a 4xx in OpenAI's shape or a 200, never a 5xx.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway, type RunningGateway } from './helpers.js';
-import { startMessagesUpstream, type MessagesUpstream } from './mocks/messages-upstream.js';
+import { describe, expect, it } from 'vitest';
+import { sharedServer, startGateway } from './helpers.js';
+import { startMessagesUpstream } from './mocks/messages-upstream.js';
 
-let mock: MessagesUpstream;
-let gw: RunningGateway;
-beforeAll(async () => {
-  mock = await startMessagesUpstream();
-  gw = await startGateway({ ...mock.env, MINI_LLM_LOG: 'silent' });
-});
-afterAll(async () => {
-  await gw?.close();
-  await mock?.close();
-});
+const mock = sharedServer(startMessagesUpstream);
+const gateway = sharedServer(() => startGateway({ ...mock().env, MINI_LLM_LOG: 'silent' }));
 
 const ODD: unknown[] = [
   null, 0, -1, 1e308, '', 'x'.repeat(10_000), true, [], [null], [1, 'a'], {}, { type: 'nope' }, [{}], [{ type: 5 }],
@@ -33,7 +25,7 @@ describe.each([false, true])('odd values in every field, claude-sonnet-4-6, stre
   it(`answers ${FIELDS.length * ODD.length} malformed bodies with 4xx or 200, never 5xx`, async () => {
     for (const field of FIELDS) {
       for (const value of ODD) {
-        const res = await fetch(`${gw.url}/v1/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'claude-sonnet-4-6', input: 'hi', stream, [field]: value }) });
+        const res = await fetch(`${gateway().url}/v1/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'claude-sonnet-4-6', input: 'hi', stream, [field]: value }) });
         const text = await res.text();
         const what = `${field}=${JSON.stringify(value).slice(0, 80)} → ${res.status} ${text.slice(0, 300)}`;
         expect(res.status < 500, what).toBe(true);
@@ -60,7 +52,7 @@ describe.each([false, true])('chat to Claude: odd values in every field, stream 
   it(`answers ${CHAT_FIELDS.length * CHAT_ODD.length} malformed bodies with 4xx or 200, never 5xx`, async () => {
     for (const field of CHAT_FIELDS) {
       for (const value of CHAT_ODD) {
-        const res = await fetch(`${gw.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'claude-sonnet-4-6', messages: [{ role: 'user', content: 'hi' }], stream, [field]: value }) });
+        const res = await fetch(`${gateway().url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'claude-sonnet-4-6', messages: [{ role: 'user', content: 'hi' }], stream, [field]: value }) });
         const text = await res.text();
         const what = `${field}=${JSON.stringify(value).slice(0, 80)} → ${res.status} ${text.slice(0, 300)}`;
         expect(res.status < 500, what).toBe(true);

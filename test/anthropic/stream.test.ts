@@ -3,37 +3,14 @@ import { readFileSync } from 'node:fs';
 import { describe, it, expect } from 'vitest';
 import { anthropic } from '../../src/providers/anthropic/index.js';
 import { anthropicToOpenAIStream, createStreamTranslator } from '../../src/providers/anthropic/stream.js';
+import { bodyOf, bytewise, frames } from '../stream-feed.js';
 
 const sse = (name: string) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8');
 const CREATED = 1_700_000_000;
 const enc = new TextEncoder();
 
-/** A body that yields the given pieces, one per read. */
-function bodyOf(pieces: (string | Uint8Array)[]): ReadableStream<Uint8Array> {
-  let i = 0;
-  return new ReadableStream<Uint8Array>({
-    pull(c) {
-      if (i < pieces.length) {
-        const p = pieces[i++];
-        c.enqueue(typeof p === 'string' ? enc.encode(p) : p);
-      } else c.close();
-    },
-  });
-}
-
-const bytewise = (text: string) => Array.from(enc.encode(text), (b) => new Uint8Array([b]));
-
 async function translate(pieces: (string | Uint8Array)[], includeUsage = false): Promise<string> {
   return new Response(anthropicToOpenAIStream(bodyOf(pieces), { includeUsage, created: CREATED })).text();
-}
-
-/** The SSE frames of an output text: parsed JSON, '[DONE]', or the comment line. */
-function frames(text: string): unknown[] {
-  expect(text.endsWith('\n\n')).toBe(true);
-  return text
-    .slice(0, -2)
-    .split('\n\n')
-    .map((f) => (f.startsWith(':') ? f : f === 'data: [DONE]' ? '[DONE]' : JSON.parse(f.replace(/^data: /, ''))));
 }
 
 const ID = 'msg_01Wv3Ly8ZbN5cQe7HkR2tPqM';

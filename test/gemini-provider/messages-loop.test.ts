@@ -5,47 +5,28 @@
  * the thought signatures ride in the thinking blocks' gateway envelope and reach Gemini unmodified.
  */
 import Anthropic from '@anthropic-ai/sdk';
-import type { Server } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
-import { listen } from '../../src/node/serve.js';
-import { createNodeUpstreamFetch } from '../../src/node/upstream-client.js';
-import { startGeminiUpstream, type GeminiUpstream } from '../mocks/gemini-upstream.js';
+import { describe, expect, it } from 'vitest';
+import { sharedServer, startGateway } from '../helpers.js';
+import { startGeminiUpstream } from '../mocks/gemini-upstream.js';
 
 type Json = Record<string, any>;
 const KEY = 'gw-gemini-messages-0123456789';
 const tools = [{ name: 'get_weather', description: 'Weather of a city', input_schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } }];
 
 describe('Anthropic SDK → gemini provider: a tool loop with thinking on', () => {
-  let gemini: GeminiUpstream;
-  let server: Server;
-  let client: Anthropic;
-
-  beforeAll(async () => {
-    gemini = await startGeminiUpstream();
-    const app = createApp(loadConfig({ ...gemini.env, MINI_LLM_API_KEY: KEY, MINI_LLM_LOG: 'silent' }), { fetch: createNodeUpstreamFetch() });
-    const started = await listen((req) => app.fetch(req), '127.0.0.1', 0);
-    server = started.server;
-    client = new Anthropic({ baseURL: started.url, apiKey: KEY, maxRetries: 0 });
-  });
-  afterAll(async () => {
-    if (server) {
-      server.closeAllConnections();
-      await new Promise((r) => server.close(r));
-    }
-    await gemini?.close();
-  });
+  const gemini = sharedServer(startGeminiUpstream);
+  const gateway = sharedServer(() => startGateway({ ...gemini().env, MINI_LLM_API_KEY: KEY, MINI_LLM_LOG: 'silent' }));
+  const client = () => new Anthropic({ baseURL: gateway().url, apiKey: KEY, maxRetries: 0 });
 
   it.each([false, true])('stream: %s — three requests, every signature back as issued, no 400', async (stream) => {
-    gemini.requests.length = 0;
+    gemini().requests.length = 0;
     const messages: Json[] = [{ role: 'user', content: 'What is the weather in Paris and Tokyo?' }];
     const params = { model: 'gemini-3-pro-preview', max_tokens: 2048, thinking: { type: 'enabled', budget_tokens: 1024 }, tools } as const;
     let answer: Json | undefined;
     for (let turn = 0; turn < 3; turn++) {
       answer = stream
-        ? await client.messages.stream({ ...params, messages } as any).finalMessage()
-        : await client.messages.create({ ...params, messages } as any);
+        ? await client().messages.stream({ ...params, messages } as any).finalMessage()
+        : await client().messages.create({ ...params, messages } as any);
       messages.push({ role: 'assistant', content: answer!.content });
       const uses = answer!.content.filter((b: Json) => b.type === 'tool_use');
       if (uses.length === 0) break;
@@ -53,12 +34,12 @@ describe('Anthropic SDK → gemini provider: a tool loop with thinking on', () =
     }
     expect(answer!.stop_reason).toBe('end_turn');
     expect(answer!.content.find((b: Json) => b.type === 'text').text).toContain('The tools answered');
-    const turns = gemini.requests.filter((r) => r.action === (stream ? 'streamGenerateContent' : 'generateContent'));
+    const turns = gemini().requests.filter((r) => r.action === (stream ? 'streamGenerateContent' : 'generateContent'));
     expect(turns).toHaveLength(3);
     for (const r of turns) expect(r.status, r.error).toBe(200);
     const history = (turns.at(-1)!.body.contents as Json[]).flatMap((c) => c.parts);
     const signed = history.filter((p: Json) => p.functionCall && p.thoughtSignature);
     expect(signed.length).toBe(2); // the first call of each of the two tool turns
-    for (const p of signed) expect(gemini.issued.has(p.thoughtSignature)).toBe(true);
+    for (const p of signed) expect(gemini().issued.has(p.thoughtSignature)).toBe(true);
   }, 30_000);
 });

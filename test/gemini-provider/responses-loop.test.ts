@@ -5,49 +5,30 @@
  * reasoning items' envelope and reach Gemini unmodified. Without `include` the reasoning cache restores them.
  */
 import OpenAI from 'openai';
-import type { Server } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
-import { listen } from '../../src/node/serve.js';
-import { createNodeUpstreamFetch } from '../../src/node/upstream-client.js';
-import { startGeminiUpstream, type GeminiUpstream } from '../mocks/gemini-upstream.js';
+import { describe, expect, it } from 'vitest';
+import { sharedServer, startGateway } from '../helpers.js';
+import { startGeminiUpstream } from '../mocks/gemini-upstream.js';
 
 type Json = Record<string, any>;
 const KEY = 'gw-gemini-responses-0123456789';
 const tools = [{ type: 'function', name: 'get_weather', description: 'Weather of a city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] }, strict: false }];
 
 describe('openai SDK /v1/responses → gemini provider: a tool loop with reasoning on', () => {
-  let gemini: GeminiUpstream;
-  let server: Server;
-  let client: OpenAI;
-
-  beforeAll(async () => {
-    gemini = await startGeminiUpstream();
-    const app = createApp(loadConfig({ ...gemini.env, MINI_LLM_API_KEY: KEY, MINI_LLM_LOG: 'silent' }), { fetch: createNodeUpstreamFetch() });
-    const started = await listen((req) => app.fetch(req), '127.0.0.1', 0);
-    server = started.server;
-    client = new OpenAI({ baseURL: `${started.url}/v1`, apiKey: KEY, maxRetries: 0 });
-  });
-  afterAll(async () => {
-    if (server) {
-      server.closeAllConnections();
-      await new Promise((r) => server.close(r));
-    }
-    await gemini?.close();
-  });
+  const gemini = sharedServer(startGeminiUpstream);
+  const gateway = sharedServer(() => startGateway({ ...gemini().env, MINI_LLM_API_KEY: KEY, MINI_LLM_LOG: 'silent' }));
+  const client = () => new OpenAI({ baseURL: `${gateway().url}/v1`, apiKey: KEY, maxRetries: 0 });
 
   it.each([
     { stream: false, include: true },
     { stream: true, include: true },
     { stream: false, include: false },
   ])('stream: $stream, include: $include — three requests, every signature back as issued', async ({ stream, include }) => {
-    gemini.requests.length = 0;
+    gemini().requests.length = 0;
     const input: Json[] = [{ role: 'user', content: 'What is the weather in Paris and Tokyo?' }];
     const params: Json = { model: 'gemini-3-pro-preview', reasoning: { effort: 'high' }, tools, store: false, ...(include ? { include: ['reasoning.encrypted_content'] } : {}) };
     let answer: Json | undefined;
     for (let turn = 0; turn < 3; turn++) {
-      answer = stream ? await client.responses.stream({ ...params, input } as any).finalResponse() : await client.responses.create({ ...params, input } as any);
+      answer = stream ? await client().responses.stream({ ...params, input } as any).finalResponse() : await client().responses.create({ ...params, input } as any);
       // Replayed as received (ids and statuses dropped, as stateless clients do for store: false).
       for (const item of answer!.output) {
         const { id: _id, status: _status, ...rest } = item as Json;
@@ -58,11 +39,11 @@ describe('openai SDK /v1/responses → gemini provider: a tool loop with reasoni
       for (const c of calls) input.push({ type: 'function_call_output', call_id: (c as Json).call_id, output: `Sunny in ${JSON.parse((c as Json).arguments).city}` });
     }
     expect(answer!.output_text).toContain('The tools answered');
-    const turns = gemini.requests.filter((r) => r.action === (stream ? 'streamGenerateContent' : 'generateContent'));
+    const turns = gemini().requests.filter((r) => r.action === (stream ? 'streamGenerateContent' : 'generateContent'));
     expect(turns).toHaveLength(3);
     for (const r of turns) expect(r.status, r.error).toBe(200);
     const signed = (turns.at(-1)!.body.contents as Json[]).flatMap((c) => c.parts).filter((p: Json) => p.functionCall && p.thoughtSignature);
     expect(signed.length).toBe(2);
-    for (const p of signed) expect(gemini.issued.has(p.thoughtSignature)).toBe(true);
+    for (const p of signed) expect(gemini().issued.has(p.thoughtSignature)).toBe(true);
   }, 30_000);
 });

@@ -1,38 +1,17 @@
 /** Gemini streamGenerateContent?alt=sse → OpenAI chat.completion.chunk SSE (src/providers/gemini/stream.ts). */
 import { describe, expect, it } from 'vitest';
 import { geminiToChatStream } from '../../src/providers/gemini/stream.js';
+import { bodyOf, bytewise, frames } from '../stream-feed.js';
 
 type Json = Record<string, any>;
 
 const CREATED = 1_700_000_000;
-const enc = new TextEncoder();
-
-/** A body that yields the given pieces, one per read. */
-function bodyOf(pieces: (string | Uint8Array)[]): ReadableStream<Uint8Array> {
-  let i = 0;
-  return new ReadableStream<Uint8Array>({
-    pull(c) {
-      if (i < pieces.length) {
-        const p = pieces[i++]!;
-        c.enqueue(typeof p === 'string' ? enc.encode(p) : p);
-      } else c.close();
-    },
-  });
-}
-
-const bytewise = (text: string) => Array.from(enc.encode(text), (b) => new Uint8Array([b]));
 /** Google's SSE: `data: <json>` events ending in CRLF CRLF, no `event:` lines, no [DONE]. */
 const events = (...evs: Json[]) => evs.map((e) => `data: ${JSON.stringify(e)}\r\n\r\n`).join('');
 
 let made = 0;
 const translate = (pieces: (string | Uint8Array)[], includeUsage = false) =>
   new Response(geminiToChatStream(bodyOf(pieces), { includeUsage, model: 'gemini-3-flash', created: CREATED, newId: () => `call_made${++made}` })).text();
-
-/** The SSE frames of an output: parsed JSON or '[DONE]'. */
-function frames(text: string): unknown[] {
-  expect(text.endsWith('\n\n')).toBe(true);
-  return text.slice(0, -2).split('\n\n').map((f) => (f === 'data: [DONE]' ? '[DONE]' : JSON.parse(f.replace(/^data: /, ''))));
-}
 
 const usage = (candidates: number, thoughts = 0) => ({ promptTokenCount: 12, candidatesTokenCount: candidates, totalTokenCount: 12 + candidates + thoughts, ...(thoughts ? { thoughtsTokenCount: thoughts } : {}) });
 const ev = (parts: Json[], extra: Json = {}) => ({ candidates: [{ content: { role: 'model', parts }, index: 0, ...extra }], modelVersion: 'gemini-3-flash-preview', responseId: 'resp-9' });

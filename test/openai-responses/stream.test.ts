@@ -6,33 +6,12 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createStreamTranslator, responsesToChatStream } from '../../src/providers/openai-responses/stream.js';
 import { parseSse } from '../helpers.js';
+import { bodyOf, bytewise, frames } from '../stream-feed.js';
 import { assertValidEvent, schemaErrors } from '../schemas/openapi.js';
 
 type Json = Record<string, any>;
 const sse = (name: string) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8');
-const enc = new TextEncoder();
-
-function bodyOf(pieces: (string | Uint8Array)[]): ReadableStream<Uint8Array> {
-  let i = 0;
-  return new ReadableStream<Uint8Array>({
-    pull(c) {
-      if (i < pieces.length) {
-        const p = pieces[i++];
-        c.enqueue(typeof p === 'string' ? enc.encode(p) : p);
-      } else c.close();
-    },
-  });
-}
-
 const translate = (pieces: (string | Uint8Array)[], includeUsage = false) => new Response(responsesToChatStream(bodyOf(pieces), { includeUsage })).text();
-
-/** The chat frames: parsed chunks, '[DONE]'. */
-function frames(text: string): Array<Json | '[DONE]'> {
-  return text
-    .split('\n\n')
-    .filter((f) => f !== '')
-    .map((f) => (f === 'data: [DONE]' ? '[DONE]' : JSON.parse(f.replace(/^data: /, ''))));
-}
 
 /** What a chat client assembles from the chunks (as the Vercel AI SDK or LangChain do: appending, entries whole). */
 function assemble(fs: Array<Json | '[DONE]'>) {
@@ -86,8 +65,7 @@ describe('responsesToChatStream: fixtures', () => {
   it.each(FIXTURES)('%s, whole and split at every byte, with and without usage', async (file, expected) => {
     const text = sse(file);
     const whole = await translate([text], true);
-    const bytewise = await translate(Array.from(enc.encode(text), (b) => new Uint8Array([b])), true);
-    expect(bytewise).toBe(whole);
+    expect(await translate(bytewise(text), true)).toBe(whole);
     const fs = frames(whole);
     expect(fs.at(-1)).toBe('[DONE]');
     const got = assemble(fs);
