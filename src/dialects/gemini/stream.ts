@@ -12,6 +12,7 @@
  */
 import { StreamLimitError } from '../../errors.js';
 import { sseTransform, type SseTranslator } from '../../sse.js';
+import { chunkError, firstChoice, parseChunk, toolCallKeys } from '../chat-chunk.js';
 import { googleErrorBody } from './errors.js';
 import { callParts, finishReason, geminiResponse, malformedReason, newCallId, stateEnvelope, usageMetadata, type GeminiAnswerOptions } from './response.js';
 
@@ -76,16 +77,10 @@ export function createGeminiStreamTranslator(opts: GeminiStreamOptions): SseTran
 
   const emit = (parts: Json[], finishReason?: string) => framing.item(JSON.stringify(geminiResponse(parts, opts, responseId, finishReason, usage)));
 
-  /** Some upstreams omit `index`: a new id is then a new call, no id the last one. */
-  let lastKey = -1;
-  const keyWithout = (id: unknown): number => {
-    const last = calls.get(lastKey);
-    if (lastKey < 0 || (typeof id === 'string' && id !== '' && last !== undefined && last.id !== '' && last.id !== id)) lastKey = 1_000_000 + calls.size;
-    return lastKey;
-  };
+  const keyOf = toolCallKeys();
 
   const toolDelta = (tc: Json) => {
-    const key = typeof tc.index === 'number' ? tc.index : keyWithout(tc.id);
+    const key = keyOf(tc);
     let call = calls.get(key);
     if (!call) {
       call = { id: '', name: '', args: '' };
@@ -133,7 +128,7 @@ export function createGeminiStreamTranslator(opts: GeminiStreamOptions): SseTran
   const chunk = (c: Json): string => {
     if (responseId === undefined && typeof c.id === 'string') responseId = c.id;
     if (c.usage && typeof c.usage === 'object') usage = usageMetadata(c.usage);
-    const choice = Array.isArray(c.choices) ? c.choices.find((ch: Json) => (ch?.index ?? 0) === 0) : undefined;
+    const choice = firstChoice(c);
     const parts: Json[] = [];
     if (choice) {
       const delta = (choice.delta ?? {}) as Json;
@@ -169,20 +164,13 @@ export function createGeminiStreamTranslator(opts: GeminiStreamOptions): SseTran
     event(_name, data) {
       if (ended) return '';
       if (data === '[DONE]') return end();
-      let c: Json;
-      try {
-        c = JSON.parse(data) as Json;
-      } catch {
-        throw new Error('The provider sent an unreadable stream chunk.');
-      }
-      if (c && typeof c === 'object' && c.error !== undefined) {
+      const c = parseChunk(data);
+      const error = chunkError(c);
+      if (error) {
         ended = true;
-        const err = (typeof c.error === 'object' && c.error !== null ? c.error : { message: String(c.error) }) as Json;
-        const status = typeof err.code === 'number' ? err.code : typeof err.status === 'number' ? err.status : 500;
-        const message = typeof err.message === 'string' && err.message !== '' ? err.message : 'The provider reported an error.';
-        return framing.item(JSON.stringify(googleErrorBody(status >= 400 && status < 600 ? status : 500, message))) + framing.end();
+        return framing.item(JSON.stringify(googleErrorBody(error.status, error.message))) + framing.end();
       }
-      return chunk(c ?? {});
+      return chunk(c);
     },
     // An upstream that ends after its finish chunk but without usage or [DONE] still gave a whole answer.
     finish: () => (finish !== undefined ? end() : undefined),
