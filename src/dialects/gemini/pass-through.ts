@@ -7,14 +7,14 @@
  * `skip_thought_signature_validator`, elsewhere it is removed. A body without one is sent as it came.
  */
 import type { Provider } from '../../config.js';
-import { authHeaders, type UpstreamCall } from '../../providers/types.js';
+import { jsonCall } from '../../providers/exchange.js';
+import { actionUrl } from '../../providers/gemini/index.js';
+import { BYPASS_SIGNATURE } from '../../providers/gemini/signatures.js';
+import type { UpstreamCall } from '../../providers/types.js';
 import { ENVELOPE_PREFIX, isEnvelope } from '../reasoning-envelope.js';
 import type { GeminiAction } from './actions.js';
 
 type Json = Record<string, unknown>;
-
-/** Google's value for a call whose signature it cannot have (history from another model). */
-export const BYPASS_SIGNATURE = 'skip_thought_signature_validator';
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -22,14 +22,9 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 const upstreamAction = (action: GeminiAction) => (action === 'streamSse' ? 'streamGenerateContent?alt=sse' : action === 'streamArray' ? 'streamGenerateContent' : action);
 
 export function geminiPassThrough(body: Json, provider: Provider, upstreamModel: string, action: GeminiAction): UpstreamCall {
-  let text = JSON.stringify(body);
-  if (text.includes(ENVELOPE_PREFIX)) text = JSON.stringify(withoutEnvelopes(body));
-  const model = encodeURIComponent(upstreamModel.startsWith('models/') ? upstreamModel.slice(7) : upstreamModel);
-  return {
-    url: `${provider.baseUrl}/v1beta/models/${model}:${upstreamAction(action)}`,
-    headers: { 'content-type': 'application/json', accept: action === 'streamSse' ? 'text/event-stream' : 'application/json', ...authHeaders(provider) },
-    body: text,
-  };
+  const text = JSON.stringify(body);
+  const sent = text.includes(ENVELOPE_PREFIX) ? withoutEnvelopes(body) : text;
+  return jsonCall(actionUrl(provider, upstreamModel, upstreamAction(action)), provider, sent, action === 'streamSse');
 }
 
 /** The body with every envelope signature replaced (functionCall parts) or removed (other parts); a copy. */
