@@ -7,6 +7,7 @@
 import { invalidRequest } from '../../errors.js';
 import { jsonDepthExceeds, MAX_EMBEDDED_JSON_DEPTH } from '../../json-depth.js';
 import { pushAll } from '../../lists.js';
+import { dataUrl } from '../chat-request.js';
 import { cacheControlOf, marked } from './cache-control.js';
 import { clientThinkingBlocks } from './thinking-blocks.js';
 
@@ -133,11 +134,10 @@ function contentPart(part: unknown, where: string): Block[] {
 /** A data: URL → base64 image (or PDF document); an http(s) URL → url image source. */
 function mediaBlock(url: unknown, where: string): Block {
   if (typeof url === 'string') {
-    const data = /^data:([^;,]+)(?:;[^;,]*)*;base64,(.*)$/s.exec(url);
-    if (data) {
-      const [, mediaType, b64] = data;
-      const source = { type: 'base64', media_type: mediaType, data: b64 };
-      return { type: mediaType === 'application/pdf' ? 'document' : 'image', source };
+    const inline = dataUrl(url);
+    if (inline?.mediaType) {
+      const source = { type: 'base64', media_type: inline.mediaType, data: inline.data };
+      return { type: inline.mediaType === 'application/pdf' ? 'document' : 'image', source };
     }
     if (/^https?:\/\//i.test(url)) return { type: 'image', source: { type: 'url', url } };
   }

@@ -7,6 +7,7 @@
  * calls to the same function apart. Signatures go back on the parts they came from (signatures.ts).
  */
 import { invalidRequest } from '../../errors.js';
+import { dataUrl } from '../chat-request.js';
 import { BYPASS_SIGNATURE, callSignature, detailSignatures } from './signatures.js';
 
 type Json = Record<string, any>;
@@ -176,11 +177,9 @@ const MIME_BY_EXTENSION = new Map([
 /** A data: URL (base64) → `inlineData`; an http(s) URL → `fileData` (its type from the extension, when known). */
 function mediaPart(url: string, i: number, k: number): Json {
   if (url.startsWith('data:')) {
-    const comma = url.indexOf(',');
-    const header = comma < 0 ? '' : url.slice(5, comma);
-    if (!header.endsWith(';base64')) throw invalid(i, `content[${k}]: a data: URL must be base64`);
-    const semicolon = header.indexOf(';');
-    return { inlineData: { mimeType: header.slice(0, semicolon) || 'application/octet-stream', data: url.slice(comma + 1) } };
+    const inline = dataUrl(url);
+    if (!inline) throw invalid(i, `content[${k}]: a data: URL must be base64`);
+    return { inlineData: { mimeType: inline.mediaType || 'application/octet-stream', data: inline.data } };
   }
   if (/^https?:\/\//i.test(url)) {
     const path = url.split(/[?#]/, 1)[0]!;
