@@ -36,12 +36,12 @@ function generate(input: PlanInput, action: GeminiAction): Plan {
   // `modelVersion` is the model that answered, as on Gemini.
   const answer: GeminiAnswerOptions = { model: upstreamModel, providerId: provider.id, thoughts: includesThoughts(body) };
   if (action !== 'streamArray') {
-    return viaChat(input, chat, { stream: (s) => chatToGeminiStream(s, { ...answer, framing: sseFraming() }), whole: (c) => chatToGemini(c, answer) });
+    return viaChat(input, chat, { stream: (s, maxState) => chatToGeminiStream(s, { ...answer, maxState, framing: sseFraming() }), whole: (c) => chatToGemini(c, answer) });
   }
   // One JSON array, written as the answer arrives; a failure after it began is its last element.
   const framing = arrayFraming();
   const plan = viaChat(input, chat, {
-    stream: (s) => chatToGeminiStream(s, { ...answer, framing }),
+    stream: (s, maxState) => chatToGeminiStream(s, { ...answer, maxState, framing }),
     whole: (c) => chatToGemini(c, answer),
     streamType: 'application/json; charset=UTF-8',
   });
