@@ -133,10 +133,10 @@ const keyVar = str;
 const shortKey = (name: string, provider?: string) =>
   new ConfigError(
     name,
-    `a key must have at least ${MIN_KEY_LENGTH} characters (a shorter one could not be redacted from error messages and logs safely)` +
+    `a key needs at least ${MIN_KEY_LENGTH} characters (a shorter one cannot be redacted safely)` +
       (provider === undefined
         ? ''
-        : `; a placeholder for a local server is accepted: a known one (EMPTY, none, ollama, ...) or a short key when provider ${provider}'s base URL is a loopback or private address`),
+        : `; or a placeholder (EMPTY, none, ollama, ...), or any key if provider ${provider}'s base URL is local or private`),
   );
 
 export const envPrefix = (id: string) => id.toUpperCase().replace(/[^A-Z0-9]/g, '_');

@@ -24,7 +24,7 @@ export interface RelayDeps {
 }
 
 /** The client hung up before its request body was complete: a 499 (logged as such), never a 500. */
-export const uploadCut = () => new GatewayError(499, 'invalid_request_error', 'client_closed', 'The client closed the connection before its request body was complete.');
+export const uploadCut = () => new GatewayError(499, 'invalid_request_error', 'client_closed', 'The client closed the connection before its body was complete.');
 
 /**
  * The request body as a JSON object, or a 400. Nesting deeper than `maxDepth` is refused before anything

@@ -162,7 +162,7 @@ export async function openUpstream(call: UpstreamCall, opts: UpstreamOptions): P
     cancelBody(response);
     // Redacted whole, then cut: a cut through a key would leave a piece redaction cannot recognise.
     const shown = redact(encoding, opts.secrets).slice(0, 100);
-    throw new GatewayError(502, 'upstream_error', 'upstream_encoded_body', `Provider "${opts.providerId}" sent a body with content-encoding "${shown}" although the gateway asked for identity; an encoded answer is refused.`, null, status);
+    throw new GatewayError(502, 'upstream_error', 'upstream_encoded_body', `Provider "${opts.providerId}" sent content-encoding "${shown}"; the gateway asked for identity and refuses it.`, null, status);
   }
   return exchange;
 }

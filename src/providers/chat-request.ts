@@ -55,15 +55,12 @@ export type JsonFormat = { type: 'json_object' } | { type: 'json_schema'; schema
 /** `response_format`, checked; undefined when unset or `text`. */
 export function jsonFormat(format: unknown): JsonFormat | undefined {
   if (format === undefined || format === null) return undefined;
-  if (!isObject(format) || typeof format.type !== 'string') {
-    throw invalidRequest('invalid_response_format', '"response_format" must be {"type": "text" | "json_object" | "json_schema", ...}.', 'response_format');
+  const type = isObject(format) ? format.type : undefined;
+  if (type !== 'text' && type !== 'json_object' && type !== 'json_schema') {
+    throw invalidRequest('invalid_response_format', 'A "response_format" of this type is not supported: use {"type": "text" | "json_object" | "json_schema"}.', 'response_format');
   }
-  if (format.type === 'text') return undefined;
-  if (format.type === 'json_object') return { type: 'json_object' };
-  if (format.type !== 'json_schema') {
-    throw invalidRequest('invalid_response_format', `"response_format.type" ${JSON.stringify(format.type)} is not supported: use text, json_object or json_schema.`, 'response_format');
-  }
-  const spec = format.json_schema;
+  if (type !== 'json_schema') return type === 'text' ? undefined : { type };
+  const spec = (format as Json).json_schema;
   if (!isObject(spec) || !isObject(spec.schema)) {
     throw invalidRequest('invalid_response_format', '"response_format.json_schema.schema" must be a JSON schema object.', 'response_format');
   }

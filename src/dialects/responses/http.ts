@@ -14,7 +14,7 @@ import { errorResponse, GatewayError } from '../../errors.js';
 export function refuseWebSocket(app: Hono<GatewayEnv>): void {
   app.get('/v1/responses', (c, next) => {
     if ((c.req.header('upgrade') ?? '').toLowerCase() !== 'websocket') return next();
-    return errorResponse(new GatewayError(426, 'invalid_request_error', 'websocket_not_supported', 'WebSockets are not supported on /v1/responses; send POST /v1/responses (server-sent events when "stream" is true).'));
+    return errorResponse(new GatewayError(426, 'invalid_request_error', 'websocket_not_supported', 'No WebSockets on /v1/responses: send POST /v1/responses ("stream": true for events).'));
   });
 }
 
@@ -22,6 +22,6 @@ export function refuseWebSocket(app: Hono<GatewayEnv>): void {
 export function noStoredResponses(app: Hono<GatewayEnv>): void {
   app.on(['GET', 'DELETE'], '/v1/responses/:id{.+}', (c) => {
     const id = c.req.param('id').replace(/\/(cancel|input_items)$/, '');
-    return errorResponse(new GatewayError(404, 'invalid_request_error', 'not_found', `Response with id '${id}' not found: this gateway is stateless and stores no responses.`, 'response_id'));
+    return errorResponse(new GatewayError(404, 'invalid_request_error', 'not_found', `Response with id '${id}' not found: this gateway stores no responses.`, 'response_id'));
   });
 }

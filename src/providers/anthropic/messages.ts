@@ -124,10 +124,10 @@ function contentPart(part: unknown, where: string): Block[] {
     case 'file': {
       const data = isObject(part.file) ? part.file.file_data : undefined;
       if (typeof data === 'string' && data.startsWith('data:')) return [marked(mediaBlock(data, where), cc)];
-      throw invalidRequest('unsupported_content', `${where}: only inline (data: URL) files are supported for Anthropic models.`, where);
+      throw invalidRequest('unsupported_content', `${where}: only inline (data: URL) files are supported.`, where);
     }
     default:
-      throw invalidRequest('unsupported_content', `${where}: content part type ${JSON.stringify(part.type)} is not supported for Anthropic models.`, where);
+      throw invalidRequest('unsupported_content', `${where}: content part type ${JSON.stringify(part.type)} is not supported.`, where);
   }
 }
 
@@ -141,7 +141,7 @@ function mediaBlock(url: unknown, where: string): Block {
     }
     if (/^https?:\/\//i.test(url)) return { type: 'image', source: { type: 'url', url } };
   }
-  throw invalidRequest('invalid_image_url', `${where}: the URL must be an http(s) URL or a base64 data: URL.`, where);
+  throw invalidRequest('invalid_image_url', `${where}: the URL must be http(s) or a base64 data: URL.`, where);
 }
 
 function toolResultContent(content: unknown, where: string): string | Block[] | undefined {
@@ -191,7 +191,7 @@ function toolUse(call: unknown, where: string): Block {
   if (!isObject(input)) {
     throw invalidRequest(
       'invalid_tool_arguments',
-      `${where}.function.arguments must be a JSON object string; Anthropic needs the tool input as an object.`,
+      `${where}.function.arguments must be a JSON object.`,
       `${where}.function.arguments`,
     );
   }

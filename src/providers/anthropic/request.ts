@@ -138,7 +138,7 @@ function convertTools(tools: unknown, caps: ModelCaps): Json[] | undefined {
   return functionTools(tools, 'Anthropic')?.map((fn, i) => {
     const tool = (tools as Json[])[i];
     if (fn.name === JSON_TOOL_NAME) {
-      throw invalidRequest('invalid_tools', `tools[${i}]: the tool name "${JSON_TOOL_NAME}" is reserved by the gateway (response_format on Anthropic models).`, `tools[${i}]`);
+      throw invalidRequest('invalid_tools', `tools[${i}]: the name "${JSON_TOOL_NAME}" is reserved for the gateway's response_format tool.`, `tools[${i}]`);
     }
     const out: Json = { name: fn.name };
     if (typeof fn.description === 'string') out.description = fn.description;

@@ -63,7 +63,7 @@ function transform(s: Json, where: string): Json {
   else if (Array.isArray(allOf)) out.allOf = variants(allOf, 'allOf');
   else if (!literals) {
     if (type === undefined) {
-      throw invalidRequest('invalid_response_format', `${where} needs a "type" (or anyOf/oneOf/allOf/enum/const) for Anthropic structured outputs.`, 'response_format');
+      throw invalidRequest('invalid_response_format', `${where} needs a "type" (or anyOf/oneOf/allOf/enum/const).`, 'response_format');
     }
     out.type = type;
   }
@@ -126,15 +126,15 @@ export function planStructuredOutput(responseFormat: unknown, caps: ModelCaps, t
     if (caps.structuredOutputs) return { format: { type: 'json_schema', schema: transformJsonSchema(format.schema) } };
     schema = format.schema;
     if (schema.type !== undefined && schema.type !== 'object') {
-      throw invalidRequest('unsupported_response_format', `This model has no native structured outputs, and its fallback (a tool) needs an object schema; got type ${JSON.stringify(schema.type)}.`, 'response_format');
+      throw invalidRequest('unsupported_response_format', `This model's structured-output fallback (a tool) needs an object schema; got type ${JSON.stringify(schema.type)}.`, 'response_format');
     }
     if (typeof format.spec.description === 'string') description = format.spec.description;
   }
   if (thinkingOn || !caps.forcedTool) {
-    const what = type === 'json_object' ? 'Anthropic has no schema-less JSON mode; its fallback is a forced tool' : 'This model has no native structured outputs; its fallback is a forced tool';
-    const why = thinkingOn ? 'Anthropic does not allow forced tool use while thinking is on (drop reasoning_effort or thinking)' : 'this model does not allow forced tool use';
+    const what = type === 'json_object' ? 'Anthropic has no schema-less JSON mode' : 'This model has no native structured outputs';
+    const why = thinkingOn ? 'not while thinking is on (drop reasoning_effort or thinking)' : 'this model does not allow forced tool use';
     const hint = type === 'json_object' && caps.structuredOutputs ? ' Send response_format {"type":"json_schema"} instead.' : '';
-    throw invalidRequest('unsupported_response_format', `${what}, but ${why}.${hint}`, 'response_format');
+    throw invalidRequest('unsupported_response_format', `${what}; its fallback is a forced tool, but ${why}.${hint}`, 'response_format');
   }
   return { tool: { name: JSON_TOOL_NAME, description, input_schema: schema } };
 }

@@ -62,12 +62,12 @@ export function toContents(messages: unknown[], opts: ContentsOptions): Contents
         const id = m.tool_call_id;
         if (typeof id !== 'string') throw invalid(i, 'needs a "tool_call_id"');
         const name = names.get(id) ?? (typeof m.name === 'string' && m.name !== '' ? m.name : undefined);
-        if (name === undefined) throw invalid(i, `answers tool call ${JSON.stringify(id)}, which no earlier assistant message made`);
+        if (name === undefined) throw invalid(i, `answers tool call ${JSON.stringify(id)}, which no earlier message made`);
         add('user', [{ functionResponse: { id, name, response: { output: textOf(m.content, i) } } }]);
         break;
       }
       default:
-        throw invalid(i, 'has a role Gemini cannot take: use system, developer, user, assistant or tool');
+        throw invalid(i, 'role must be system, developer, user, assistant or tool');
     }
   });
   return { system, contents };
@@ -129,7 +129,7 @@ function callArgs(args: unknown, i: number, k: number): Json {
   } catch {
     parsed = undefined;
   }
-  if (!isObject(parsed)) throw invalid(i, `tool_calls[${k}].function.arguments must be a JSON object (Gemini takes a call's arguments as one)`);
+  if (!isObject(parsed)) throw invalid(i, `tool_calls[${k}].function.arguments must be a JSON object`);
   return parsed;
 }
 
@@ -154,11 +154,11 @@ function userParts(content: unknown, i: number): Json[] {
       }
       case 'file': {
         const file = isObject(p.file) ? p.file : {};
-        if (typeof file.file_data !== 'string') throw invalid(i, `content[${k}].file: Gemini takes a file as "file_data" (a data: URL), not a file id`);
+        if (typeof file.file_data !== 'string') throw invalid(i, `content[${k}].file needs "file_data" (a data: URL)`);
         return mediaPart(file.file_data, i, k);
       }
       default:
-        throw invalid(i, `content[${k}] has a part type Gemini cannot take (${JSON.stringify(p.type)})`);
+        throw invalid(i, `content[${k}] has an unsupported part type (${JSON.stringify(p.type)})`);
     }
   });
 }

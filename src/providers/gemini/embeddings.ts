@@ -13,7 +13,7 @@ type Json = Record<string, any>;
 function inputTexts(input: unknown): string[] {
   if (typeof input === 'string') return [input];
   if (Array.isArray(input) && input.length > 0 && input.every((x) => typeof x === 'string')) return input as string[];
-  throw invalidRequest('invalid_input', '"input" must be a string or an array of strings for Gemini embedding models (token ids are not accepted).', 'input');
+  throw invalidRequest('invalid_input', '"input" must be a string or an array of strings (Gemini takes no token ids).', 'input');
 }
 
 export function toBatchEmbedRequest(body: ChatBody, model: string): Json {

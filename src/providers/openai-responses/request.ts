@@ -64,7 +64,7 @@ const REFUSED: Record<string, (v: unknown) => boolean> = {
 };
 
 const unsupported = (what: string, param: string | null = null) =>
-  invalidRequest('unsupported_parameter', `${what} cannot be expressed in the OpenAI Responses API this provider is reached through.`, param);
+  invalidRequest('unsupported_parameter', `${what} cannot be expressed in the OpenAI Responses API.`, param);
 
 export function toResponsesRequest(body: ChatBody, upstreamModel: string): Json {
   for (const k of Object.keys(body)) {
@@ -171,7 +171,7 @@ function assistantItems(m: Json, i: number, input: Json[]): void {
     for (const d of m.reasoning_details) {
       if (!isObject(d) || d.type !== 'reasoning.encrypted' || d.format !== REASONING_FORMAT) continue;
       if (typeof d.id !== 'string' || typeof d.data !== 'string') {
-        throw invalidRequest('invalid_reasoning_details', `messages[${i}].reasoning_details: an entry of format ${REASONING_FORMAT} needs its "id" and "data" strings, as they were received.`, 'messages');
+        throw invalidRequest('invalid_reasoning_details', `messages[${i}].reasoning_details: a ${REASONING_FORMAT} entry needs its "id" and "data" strings.`, 'messages');
       }
       input.push({ type: 'reasoning', id: d.id, encrypted_content: d.data, summary: [] });
     }
