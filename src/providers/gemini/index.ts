@@ -19,17 +19,17 @@ const modelPath = (model: string) => encodeURIComponent(model.replace(/^models\/
 export const actionUrl = (provider: Provider, model: string, action: string) => `${provider.chatUrl}/${modelPath(model)}:${action}`;
 
 /** What an answer's translation needs to know about its request. */
-const requests = new WeakMap<UpstreamCall, { model: string; secrets: string[] }>();
+const requests = new WeakMap<UpstreamCall, { model: string; providerId: string }>();
 
 export const gemini: ProviderAdapter = {
   chatRequest({ body, provider, upstreamModel }) {
     const stream = body.stream === true;
     const call = jsonCall(actionUrl(provider, upstreamModel, stream ? 'streamGenerateContent?alt=sse' : 'generateContent'), provider, toGeminiRequest(body, upstreamModel), stream);
-    requests.set(call, { model: upstreamModel, secrets: provider.apiKey ? [provider.apiKey] : [] });
+    requests.set(call, { model: upstreamModel, providerId: provider.id });
     return call;
   },
   chatResponse(upstream, { stream, includeUsage, call }) {
-    const request = (call && requests.get(call)) ?? { model: '', secrets: [] };
+    const request = (call && requests.get(call)) ?? { model: '', providerId: 'gemini' };
     return chatAnswer(upstream, stream, (body) => geminiToChatStream(body, { includeUsage, model: request.model }), (answer: GeminiAnswer) => toChatCompletion(answer, request));
   },
   modelsRequest: (provider) => modelsCall(provider, `${provider.modelsUrl}?pageSize=1000`),

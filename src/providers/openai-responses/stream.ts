@@ -16,8 +16,6 @@ import { chatUsage, finishReason, reasoningDetail, reasoningText, responseFailur
 export interface StreamOptions {
   /** The client sent `stream_options.include_usage: true`. */
   includeUsage: boolean;
-  /** Scrubbed from error messages (the provider's key). */
-  secrets?: readonly string[];
 }
 
 type Json = Record<string, any>;
@@ -66,7 +64,7 @@ export function createStreamTranslator(opts: StreamOptions): SseTranslator {
   };
   const failure = (error: Json | undefined) => {
     ended = true;
-    const e = responseFailure(error, opts.secrets ?? []);
+    const e = responseFailure(error);
     return sseErrorFrame(e.message, e.type, e.code);
   };
 
