@@ -16,6 +16,7 @@
  * the CLI's `skip_thought_signature_validator`) means nothing to this provider and is dropped. `thought: true`
  * parts are the message's `reasoning_content`.
  */
+import { base64ToBytes } from '../../base64.js';
 import { invalidRequest } from '../../errors.js';
 import type { ChatBody } from '../../providers/types.js';
 import { decodeReasoning, type ReasoningState } from '../reasoning-envelope.js';
@@ -277,7 +278,7 @@ function inlinePart(mime: string, data: string, i: number): Json {
   if (AUDIO_FORMATS[mime]) return { type: 'input_audio', input_audio: { data, format: AUDIO_FORMATS[mime] } };
   if (mime.startsWith('text/') || mime === 'application/json') {
     try {
-      return { type: 'text', text: new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(atob(data), (c) => c.charCodeAt(0))) };
+      return { type: 'text', text: new TextDecoder('utf-8', { fatal: true }).decode(base64ToBytes(data)) };
     } catch {
       throw invalidRequest('invalid_contents', `contents[${i}]: inlineData of type ${mime} is not base64-encoded UTF-8 text.`, 'contents');
     }
