@@ -26,7 +26,7 @@ import type { Remember } from '../pivot.js';
 import { encodeReasoning } from '../reasoning-envelope.js';
 import { ReasoningCollector, REMEMBERED_TEXT_LIMIT } from '../reasoning-state.js';
 import { anthropicErrorType, messagesErrorFrame } from './errors.js';
-import { mapChatUsage, mapFinishReason, messageId, toolName, type AnthropicUsage } from './response.js';
+import { mapChatUsage, mapFinishReason, messageId, toolName, toolUseId, type AnthropicUsage } from './response.js';
 
 type Json = Record<string, any>;
 
@@ -201,7 +201,7 @@ export function createMessagesStreamTranslator(opts: MessagesStreamOptions): Sse
   };
 
   const startTool = (call: ToolCall): string => {
-    const id = (call.id ||= `toolu_${crypto.randomUUID().replace(/-/g, '')}`);
+    const id = (call.id ||= toolUseId());
     takeExtra(call);
     const out = closeWithState() + openBlock('tool', { type: 'tool_use', id, name: toolName(call.name, opts.names), input: {} });
     call.block = nextBlock - 1;

@@ -6,6 +6,7 @@
  * comes back with `refusal` saying why and `finish_reason: "content_filter"`.
  */
 import { errorInAnswer } from '../../errors.js';
+import { randomId } from '../../ids.js';
 import { failedCall, filteredText, mapFinishReason, mapUsage, type GeminiUsage } from './finish.js';
 import { callExtra, partSignature, signatureEntry } from './signatures.js';
 
@@ -21,11 +22,7 @@ export interface GeminiAnswer {
 }
 
 /** An id the gateway makes up: `prefix` and 24 random hex digits. */
-export function randomId(prefix: string): string {
-  let hex = '';
-  for (const b of crypto.getRandomValues(new Uint8Array(12))) hex += b.toString(16).padStart(2, '0');
-  return prefix + hex;
-}
+export const geminiId = (prefix: string) => randomId(prefix, 24);
 
 /** A functionCall part → a chat tool call (without the stream's `index`). */
 export function toolCallOf(part: Json, newId: () => string): Json {
@@ -61,7 +58,7 @@ export function toChatCompletion(answer: GeminiAnswer, opts: AnswerOptions) {
   let reasoning = '';
   const details: Json[] = [];
   const toolCalls: Json[] = [];
-  const newId = opts.newId ?? (() => randomId('call_'));
+  const newId = opts.newId ?? (() => geminiId('call_'));
   for (const part of parts) {
     if (typeof part !== 'object' || part === null) continue;
     const sig = partSignature(part);
@@ -85,7 +82,7 @@ export function toChatCompletion(answer: GeminiAnswer, opts: AnswerOptions) {
   if (reasoning !== '') message.reasoning_content = reasoning;
   if (details.length > 0) message.reasoning_details = details;
   return {
-    id: typeof answer.responseId === 'string' && answer.responseId !== '' ? answer.responseId : randomId('chatcmpl-'),
+    id: typeof answer.responseId === 'string' && answer.responseId !== '' ? answer.responseId : geminiId('chatcmpl-'),
     object: 'chat.completion' as const,
     created: opts.created ?? Math.floor(Date.now() / 1000),
     model: typeof answer.modelVersion === 'string' && answer.modelVersion !== '' ? answer.modelVersion : opts.model,

@@ -13,7 +13,7 @@ import { sseTransform, type SseTranslator } from '../../sse.js';
 import { chunkWriter } from '../chat-chunks.js';
 import { failedCall, filteredText, mapFinishReason, mapUsage, type GeminiUsage } from './finish.js';
 import { partSignature, signatureEntry } from './signatures.js';
-import { randomId, toolCallOf } from './response.js';
+import { geminiId, toolCallOf } from './response.js';
 
 type Json = Record<string, any>;
 
@@ -32,7 +32,7 @@ export function createGeminiStreamTranslator(opts: StreamOptions): SseTranslator
   const w = chunkWriter(opts.includeUsage, opts.created);
   w.model = opts.model;
   const { chunk } = w;
-  const newId = opts.newId ?? (() => randomId('call_'));
+  const newId = opts.newId ?? (() => geminiId('call_'));
   let started = false;
   let ended = false;
   let calls = 0;
@@ -70,7 +70,7 @@ export function createGeminiStreamTranslator(opts: StreamOptions): SseTranslator
     let out = '';
     if (!started) {
       started = true;
-      w.id = typeof ev.responseId === 'string' && ev.responseId !== '' ? ev.responseId : randomId('chatcmpl-');
+      w.id = typeof ev.responseId === 'string' && ev.responseId !== '' ? ev.responseId : geminiId('chatcmpl-');
       if (typeof ev.modelVersion === 'string' && ev.modelVersion !== '') w.model = ev.modelVersion;
       out += chunk({ role: 'assistant', content: '' });
     }
