@@ -7,7 +7,7 @@
 import type { Provider } from '../config.js';
 import { applyReasoningCarrier } from './reasoning-carrier.js';
 import { jsonCall, modelsCall } from './exchange.js';
-import { listedModelIds, type ChatBody, type ProviderAdapter } from './types.js';
+import { listedModelIds, type ChatBody, type ModelList, type ProviderAdapter } from './types.js';
 
 /** Apply a provider's request quirks. Pure: returns a new body when something changes. */
 export function applyQuirks(body: ChatBody, quirks: Provider['quirks']): ChatBody {
@@ -33,8 +33,9 @@ export const openAICompatible: ProviderAdapter = {
     const out = applyReasoningCarrier(applyQuirks({ ...body, model: upstreamModel }, provider.quirks), provider.reasoning);
     return jsonCall(provider.chatUrl, provider, out, body.stream === true);
   },
-  modelsRequest: (provider) => modelsCall(provider),
-  modelIds: listedModelIds,
   // `{base}/embeddings` with only `model` replaced and every other field untouched; the answer's bytes back unchanged.
   embeddings: ({ body, provider, upstreamModel }) => ({ call: jsonCall(provider.embeddingsUrl, provider, { ...body, model: upstreamModel }, false) }),
 };
+
+/** `GET {base}/models` (OpenAI's list shape). */
+export const openAIModelList: ModelList = { request: (provider) => modelsCall(provider), ids: listedModelIds };

@@ -6,7 +6,7 @@
  */
 import { errorInAnswer } from '../../errors.js';
 import { chatAnswer, jsonCall, modelsCall } from '../exchange.js';
-import { listedModelIds, type ProviderAdapter, type UpstreamCall } from '../types.js';
+import { listedModelIds, type ModelList, type ProviderAdapter, type UpstreamCall } from '../types.js';
 import { toAnthropicRequest } from './request.js';
 import { thinkingTurn, toOpenAIResponse, type AnthropicMessage } from './response.js';
 import { anthropicToOpenAIStream } from './stream.js';
@@ -56,6 +56,10 @@ export const anthropic: ProviderAdapter = {
       },
     );
   },
-  modelsRequest: (provider) => modelsCall(provider, provider.modelsUrl, anthropicHeaders(ANTHROPIC_VERSION, undefined)),
-  modelIds: listedModelIds,
+};
+
+/** `GET {root}/v1/models` with the version header (the ids in OpenAI's list shape; paged, check.ts follows). */
+export const anthropicModelList: ModelList = {
+  request: (provider) => modelsCall(provider, provider.modelsUrl, anthropicHeaders(ANTHROPIC_VERSION, undefined)),
+  ids: listedModelIds,
 };

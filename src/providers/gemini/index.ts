@@ -6,7 +6,7 @@
  */
 import type { Provider } from '../../config.js';
 import { chatAnswer, jsonBody, jsonCall, modelsCall } from '../exchange.js';
-import type { ProviderAdapter, UpstreamCall } from '../types.js';
+import type { ModelList, ProviderAdapter, UpstreamCall } from '../types.js';
 import { toBatchEmbedRequest, toEmbeddingsAnswer } from './embeddings.js';
 import { toGeminiRequest } from './request.js';
 import { toChatCompletion, type GeminiAnswer } from './response.js';
@@ -32,18 +32,22 @@ export const gemini: ProviderAdapter = {
     const request = (call && requests.get(call)) ?? { model: '', providerId: 'gemini' };
     return chatAnswer(upstream, stream, (body) => geminiToChatStream(body, { includeUsage, model: request.model }), (answer: GeminiAnswer) => toChatCompletion(answer, request));
   },
-  modelsRequest: (provider) => modelsCall(provider, `${provider.modelsUrl}?pageSize=1000`),
-  /** `{models: [{name: "models/gemini-2.5-flash", ...}]}` → the names without `models/`. */
-  modelIds(json) {
-    const models = (json as { models?: unknown })?.models;
-    if (!Array.isArray(models)) return [];
-    return models.map((m) => (m as { name?: unknown })?.name).filter((n): n is string => typeof n === 'string').map((n) => n.replace(/^models\//, ''));
-  },
   embeddings({ body, provider, upstreamModel }) {
     const model = upstreamModel.replace(/^models\//, '');
     return {
       call: jsonCall(actionUrl(provider, model, 'batchEmbedContents'), provider, toBatchEmbedRequest(body, model), false),
       translate: async (upstream) => jsonBody(toEmbeddingsAnswer(await upstream.json(), upstreamModel, body.encoding_format === 'base64')),
     };
+  },
+};
+
+/** `GET {root}/v1beta/models` (one page of up to 1000). */
+export const geminiModelList: ModelList = {
+  request: (provider) => modelsCall(provider, `${provider.modelsUrl}?pageSize=1000`),
+  /** `{models: [{name: "models/gemini-2.5-flash", ...}]}` → the names without `models/`. */
+  ids(json) {
+    const models = (json as { models?: unknown })?.models;
+    if (!Array.isArray(models)) return [];
+    return models.map((m) => (m as { name?: unknown })?.name).filter((n): n is string => typeof n === 'string').map((n) => n.replace(/^models\//, ''));
   },
 };

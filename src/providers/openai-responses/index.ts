@@ -5,8 +5,8 @@
  * gpt-5.x refuse function tools with `reasoning_effort` on chat). The request goes to `{base}/responses`
  * (request.ts); the answer comes back as chat, whole (response.ts) or streamed (stream.ts).
  */
-import { chatAnswer, jsonCall, modelsCall } from '../exchange.js';
-import { listedModelIds, type ProviderAdapter } from '../types.js';
+import { chatAnswer, jsonCall } from '../exchange.js';
+import type { ProviderAdapter } from '../types.js';
 import { toResponsesRequest } from './request.js';
 import { toChatCompletion } from './response.js';
 import { responsesToChatStream } from './stream.js';
@@ -16,6 +16,4 @@ export const openAIResponses: ProviderAdapter = {
     return jsonCall(provider.responsesUrl, provider, toResponsesRequest(body, upstreamModel), body.stream === true);
   },
   chatResponse: (upstream, { stream, includeUsage }) => chatAnswer(upstream, stream, (body) => responsesToChatStream(body, { includeUsage }), toChatCompletion),
-  modelsRequest: (provider) => modelsCall(provider),
-  modelIds: listedModelIds,
 };
