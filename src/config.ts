@@ -216,7 +216,7 @@ function makeProvider(
     responses: chatKind && spec.responses === true,
     chatViaResponses: chatKind && spec.responses === true && spec.chatViaResponses === true,
     reasoning: spec.reasoning ?? (chatKind ? 'reasoning' : 'none'),
-    auth: spec.auth,
+    auth: spec.auth ?? KIND_DEFAULTS[spec.kind].auth,
     apiKey,
     apiKeyVariable,
     enabled,
@@ -243,7 +243,7 @@ function customProvider(env: EnvRecord): Provider {
   const key = keyVar(env, 'CUSTOM_PROVIDER_KEY');
   const base = url ? customBaseUrl(parseUrl('CUSTOM_PROVIDER_URL', url)) : 'http://127.0.0.1/v1';
   return makeProvider(
-    { id: 'custom', kind: 'openai-compatible', baseUrl: base, auth: 'bearer', reasoning: 'reasoning' },
+    { id: 'custom', kind: 'openai-compatible', baseUrl: base, reasoning: 'reasoning' },
     key,
     'CUSTOM_PROVIDER_KEY',
     url !== undefined && key !== undefined,
