@@ -22,6 +22,6 @@ export function refuseWebSocket(app: Hono<GatewayEnv>): void {
 export function noStoredResponses(app: Hono<GatewayEnv>): void {
   app.on(['GET', 'DELETE'], '/v1/responses/:id{.+}', (c) => {
     const id = c.req.param('id').replace(/\/(cancel|input_items)$/, '');
-    return errorResponse(new GatewayError(404, 'invalid_request_error', 'not_found', `Response with id '${id}' not found: this gateway stores no responses.`, 'response_id'));
+    return errorResponse(new GatewayError(404, 'invalid_request_error', 'not_found', `Response with id '${id}' not found: this gateway is stateless and stores no responses.`, 'response_id'));
   });
 }
