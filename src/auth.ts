@@ -36,7 +36,7 @@ export function gatewayAuth(keys: readonly string[], refuseWithoutKeys: boolean,
           401,
           'authentication_error',
           'invalid_api_key',
-          'This gateway is public and has no gateway key: set MINI_LLM_API_KEY (or MINI_LLM_ALLOW_UNAUTHENTICATED=true on purpose).',
+          'This public gateway has no gateway key: set MINI_LLM_API_KEY (or MINI_LLM_ALLOW_UNAUTHENTICATED=true).',
         );
       }
       return next();

@@ -133,10 +133,10 @@ const keyVar = str;
 const shortKey = (name: string, provider?: string) =>
   new ConfigError(
     name,
-    `a key must have at least ${MIN_KEY_LENGTH} characters (a shorter one could not be redacted from error messages and logs safely)` +
+    `a key needs at least ${MIN_KEY_LENGTH} characters (a shorter one cannot be redacted safely)` +
       (provider === undefined
         ? ''
-        : `; a placeholder for a local server is accepted: a known one (EMPTY, none, ollama, ...) or a short key when provider ${provider}'s base URL is a loopback or private address`),
+        : `; or a placeholder (EMPTY, none, ollama, ...), or any key if provider ${provider}'s base URL is local or private`),
   );
 
 export const envPrefix = (id: string) => id.toUpperCase().replace(/[^A-Z0-9]/g, '_');
@@ -165,6 +165,13 @@ function parseInteger(env: EnvRecord, name: string, fallback: number, min: numbe
     throw new ConfigError(name, `must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`);
   }
   return n;
+}
+
+/** `value` when it is one of `allowed`, else a ConfigError that lists them (`what`: the field, as the message names it). */
+function oneOf<T>(variable: string, what: string, value: unknown, allowed: readonly T[]): T {
+  if ((allowed as readonly unknown[]).includes(value)) return value as T;
+  const list = allowed.length === 2 ? allowed.join(' or ') : `one of ${allowed.join(', ')}`;
+  throw new ConfigError(variable, `${what}must be ${list}, got ${JSON.stringify(value)}`);
 }
 
 function parseJsonObject(env: EnvRecord, name: string): Record<string, unknown> | undefined {
@@ -209,7 +216,7 @@ function makeProvider(
     responses: chatKind && spec.responses === true,
     chatViaResponses: chatKind && spec.responses === true && spec.chatViaResponses === true,
     reasoning: spec.reasoning ?? (chatKind ? 'reasoning' : 'none'),
-    auth: spec.auth,
+    auth: spec.auth ?? KIND_DEFAULTS[spec.kind].auth,
     apiKey,
     apiKeyVariable,
     enabled,
@@ -236,7 +243,7 @@ function customProvider(env: EnvRecord): Provider {
   const key = keyVar(env, 'CUSTOM_PROVIDER_KEY');
   const base = url ? customBaseUrl(parseUrl('CUSTOM_PROVIDER_URL', url)) : 'http://127.0.0.1/v1';
   return makeProvider(
-    { id: 'custom', kind: 'openai-compatible', baseUrl: base, auth: 'bearer', reasoning: 'reasoning' },
+    { id: 'custom', kind: 'openai-compatible', baseUrl: base, reasoning: 'reasoning' },
     key,
     'CUSTOM_PROVIDER_KEY',
     url !== undefined && key !== undefined,
@@ -261,11 +268,14 @@ function extraProviders(env: EnvRecord, known: Map<string, Provider>): void {
       throw new ConfigError(V, `provider ${id} must be an object like {"baseUrl": "...", "apiKeyEnv": "..."}`);
     }
     const field = (name: string) => own(value, name);
+    /** A field that must be one of `allowed` when set. */
+    const choice = <T>(name: string, allowed: readonly T[]): T | undefined => {
+      const v = field(name);
+      return v === undefined ? undefined : oneOf(V, `provider ${id}: ${name} `, v, allowed);
+    };
     const previous = known.get(id);
-    const kind = (field('kind') ?? previous?.kind ?? 'openai-compatible') as ProviderKind;
-    if (!KINDS.includes(kind)) throw new ConfigError(V, `provider ${id}: kind must be one of ${KINDS.join(', ')}`);
-    const auth = (field('auth') ?? previous?.auth ?? KIND_DEFAULTS[kind].auth) as AuthStyle;
-    if (!AUTHS.includes(auth)) throw new ConfigError(V, `provider ${id}: auth must be one of ${AUTHS.join(', ')}`);
+    const kind = choice('kind', KINDS) ?? previous?.kind ?? 'openai-compatible';
+    const auth = choice('auth', AUTHS) ?? previous?.auth ?? KIND_DEFAULTS[kind].auth;
     const rawBase = field('baseUrl') ?? previous?.baseUrl;
     if (typeof rawBase !== 'string') throw new ConfigError(V, `provider ${id}: baseUrl (a string) is required`);
     const baseUrl = parseUrl(`${V} (${id}.baseUrl)`, rawBase);
@@ -277,21 +287,12 @@ function extraProviders(env: EnvRecord, known: Map<string, Provider>): void {
     const key = keyVar(env, keyName);
     // Without an explicit apiKeyEnv and without a key, the provider is a keyless (local) server.
     const keyless = apiKeyEnv === undefined && key === undefined && !previous;
-    if (field('responses') !== undefined && typeof field('responses') !== 'boolean') {
-      throw new ConfigError(V, `provider ${id}: responses must be true or false`);
-    }
-    const responses = (field('responses') as boolean | undefined) ?? previous?.responses ?? false;
-    if (field('chatViaResponses') !== undefined && typeof field('chatViaResponses') !== 'boolean') {
-      throw new ConfigError(V, `provider ${id}: chatViaResponses must be true or false`);
-    }
-    const chatViaResponses = (field('chatViaResponses') as boolean | undefined) ?? previous?.chatViaResponses ?? false;
+    const responses = choice('responses', [true, false]) ?? previous?.responses ?? false;
+    const chatViaResponses = choice('chatViaResponses', [true, false]) ?? previous?.chatViaResponses ?? false;
     if (chatViaResponses && (!responses || kind !== 'openai-compatible')) {
       throw new ConfigError(V, `provider ${id}: chatViaResponses needs a provider that speaks the Responses API ("responses": true)`);
     }
-    const reasoning = field('reasoning');
-    if (reasoning !== undefined && !REASONING_CARRIERS.includes(reasoning as ReasoningCarrier)) {
-      throw new ConfigError(V, `provider ${id}: reasoning must be one of ${REASONING_CARRIERS.join(', ')}, got ${JSON.stringify(reasoning)}`);
-    }
+    const reasoning = choice('reasoning', REASONING_CARRIERS);
     const spec: ProviderSpec = {
       id,
       kind,
@@ -300,7 +301,7 @@ function extraProviders(env: EnvRecord, known: Map<string, Provider>): void {
       quirks: previous?.quirks,
       responses,
       chatViaResponses,
-      reasoning: (reasoning as ReasoningCarrier | undefined) ?? (previous?.kind === kind ? previous.reasoning : undefined),
+      reasoning: reasoning ?? (previous?.kind === kind ? previous.reasoning : undefined),
     };
     known.set(id, makeProvider(spec, key, keyName, keyless || key !== undefined || auth === 'none', keyName));
   }
@@ -361,10 +362,7 @@ export function loadConfig(env: EnvRecord): Config {
   for (const spec of BUILTIN_PROVIDERS) providers.set(spec.id, builtinProvider(env, spec));
   providers.set('custom', customProvider(env));
   extraProviders(env, providers);
-  const anthropicCache = str(env, 'MINI_LLM_ANTHROPIC_CACHE') ?? 'off';
-  if (anthropicCache !== 'auto' && anthropicCache !== 'off') {
-    throw new ConfigError('MINI_LLM_ANTHROPIC_CACHE', `must be auto or off, got ${JSON.stringify(anthropicCache)}`);
-  }
+  const anthropicCache = oneOf('MINI_LLM_ANTHROPIC_CACHE', '', str(env, 'MINI_LLM_ANTHROPIC_CACHE') ?? 'off', ['auto', 'off'] as const);
   if (anthropicCache === 'auto') {
     for (const [id, p] of providers) if (p.kind === 'anthropic') providers.set(id, Object.freeze({ ...p, anthropicCache }));
   }
@@ -386,14 +384,8 @@ export function loadConfig(env: EnvRecord): Config {
     .map(([prefix, target]) => Object.freeze({ prefix, target }))
     .sort((a, b) => b.prefix.length - a.prefix.length);
 
-  const log = (str(env, 'MINI_LLM_LOG') ?? 'info') as LogLevel;
-  if (!['silent', 'info', 'debug'].includes(log)) {
-    throw new ConfigError('MINI_LLM_LOG', `must be silent, info or debug, got ${JSON.stringify(log)}`);
-  }
-  const allowRaw = str(env, 'MINI_LLM_ALLOW_UNAUTHENTICATED');
-  if (allowRaw !== undefined && !['true', 'false', '1', '0'].includes(allowRaw)) {
-    throw new ConfigError('MINI_LLM_ALLOW_UNAUTHENTICATED', 'must be true or false');
-  }
+  const log = oneOf<LogLevel>('MINI_LLM_LOG', '', str(env, 'MINI_LLM_LOG') ?? 'info', ['silent', 'info', 'debug']);
+  const allowRaw = oneOf('MINI_LLM_ALLOW_UNAUTHENTICATED', '', str(env, 'MINI_LLM_ALLOW_UNAUTHENTICATED') ?? 'false', ['true', 'false', '1', '0']);
   const apiKeys = (str(env, 'MINI_LLM_API_KEY') ?? '')
     .split(',')
     .map((k) => k.trim())

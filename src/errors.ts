@@ -61,7 +61,7 @@ export function errorInAnswer(error: unknown, providerId: string): GatewayError 
   const e = (typeof error === 'object' && error !== null ? error : { message: error }) as Record<string, unknown>;
   const status = typeof e.code === 'number' && e.code >= 400 && e.code < 600 ? e.code : 502;
   const message = typeof e.message === 'string' && e.message !== '' ? e.message : `Provider "${providerId}" answered with an error.`;
-  return new GatewayError(status, 'upstream_error', null, message, null, 200);
+  return new GatewayError(status, 'upstream_error', typeof e.status === 'string' ? e.status : null, message, null, 200);
 }
 
 export const invalidRequest = (code: string, message: string, param: string | null = null) =>

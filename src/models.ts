@@ -36,7 +36,7 @@ export function resolveModel(config: Config, model: string): ResolvedModel {
   if (!found) {
     throw invalidRequest(
       'model_not_found',
-      `The model ${JSON.stringify(model)} is neither an alias (GET /v1/models lists them) nor of the form "<provider>/<model>".`,
+      `The model ${JSON.stringify(model)} is neither an alias (GET /v1/models) nor "<provider>/<model>".`,
       'model',
     );
   }
@@ -68,7 +68,7 @@ export function listModels(config: Config) {
 export function retrieveModel(config: Config, id: string) {
   const found = lookupModel(config, id);
   if (!found || !config.providers.get(found.target.provider)?.enabled) {
-    throw new GatewayError(404, 'invalid_request_error', 'model_not_found', `The model ${JSON.stringify(id)} does not exist on this gateway (GET /v1/models lists the aliases).`, 'model');
+    throw new GatewayError(404, 'invalid_request_error', 'model_not_found', `The model ${JSON.stringify(id)} does not exist here (GET /v1/models lists the aliases).`, 'model');
   }
   return modelEntry(id, found.target.provider);
 }

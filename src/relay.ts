@@ -12,7 +12,7 @@ import type { Logger, RequestLog } from './log.js';
 import { resolveModel } from './models.js';
 import { adapterFor } from './providers/index.js';
 import type { ChatBody } from './providers/types.js';
-import { guardBody, guardPushBody, PUSH_ANSWER, pushBodyOf, pushToWeb, type GuardOptions, type PushAnswer } from './stream-guard.js';
+import { guardBody, pushBodyOf, type GuardOptions } from './stream-guard.js';
 import { jsonDepthExceeds } from './json-depth.js';
 import { sseEventLimit } from './sse.js';
 import { answerTooLarge, bodyFailure, openUpstream, readWhole, redactBytes, responseHeaders, touching, type UpstreamFetch } from './upstream.js';
@@ -24,7 +24,7 @@ export interface RelayDeps {
 }
 
 /** The client hung up before its request body was complete: a 499 (logged as such), never a 500. */
-export const uploadCut = () => new GatewayError(499, 'invalid_request_error', 'client_closed', 'The client closed the connection before its request body was complete.');
+export const uploadCut = () => new GatewayError(499, 'invalid_request_error', 'client_closed', 'The client closed the connection before its body was complete.');
 
 /**
  * The request body as a JSON object, or a 400. Nesting deeper than `maxDepth` is refused before anything
@@ -103,12 +103,11 @@ export async function relay(c: Context<GatewayEnv>, dialect: Dialect, deps: Rela
   // A pass-through stream from a client that can push its bytes (Node): a server that knows PUSH_ANSWER writes
   // them to its socket with no Web stream on either side; any other reader gets the same guarded bytes as a
   // Web stream.
-  const push = isStream && !plan.translate && !assemble ? pushBodyOf(response) : undefined;
-  if (push) {
+  const paths = isStream && !plan.translate && !assemble ? exchange.push : undefined;
+  const push = paths && pushBodyOf(response);
+  if (paths && push) {
     keepUncompressed(headers);
-    const pushed = guardPushBody(push, exchange, streamed(c, deps, log, started, failureFrame));
-    const native: PushAnswer = { status: response.status, headers, body: pushed };
-    return Object.defineProperty(new Response(pushToWeb(pushed), { status: response.status, headers }), PUSH_ANSWER, { value: native });
+    return paths.answer(push, exchange, streamed(c, deps, log, started, failureFrame), response.status, headers);
   }
   let answer: ReadableStream<Uint8Array> | Uint8Array<ArrayBuffer>;
   let translatedStream = false;

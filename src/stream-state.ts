@@ -12,7 +12,7 @@ import { StreamLimitError } from './errors.js';
 /** A translator would have to hold more than the limit. */
 export class StreamStateTooLarge extends StreamLimitError {
   constructor(readonly limit: number) {
-    super('upstream_stream_too_large', `The answer is too large to translate: more than ${limit} bytes of text, reasoning and tool arguments to hold (MINI_LLM_MAX_STREAM_STATE_BYTES).`);
+    super('upstream_stream_too_large', `The answer is too large to translate: over ${limit} bytes to hold (MINI_LLM_MAX_STREAM_STATE_BYTES).`);
     this.name = 'StreamStateTooLarge';
   }
 }

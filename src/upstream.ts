@@ -4,7 +4,7 @@
  */
 import { GatewayError } from './errors.js';
 import type { UpstreamCall } from './providers/types.js';
-import { pushBodyOf, type PushBody } from './stream-guard.js';
+import { pushBodyOf, type GuardOptions, type PushBody } from './stream-guard.js';
 import { nameHoldsSecret, redact, withoutSecretStart } from './redact.js';
 import { USER_AGENT } from './version.js';
 
@@ -28,7 +28,20 @@ export type UpstreamFetch = ((url: string, init: UpstreamInit) => Promise<Respon
    * then read a whole body with `bytes()` (the client's fastest path) and still see every chunk.
    */
   readonly reportsBodyData?: boolean;
+  /**
+   * A client whose responses carry push bodies (PUSH_BODY: Node's) brings the paths that take them, so that a
+   * runtime without one (Workers) does not carry them.
+   */
+  readonly push?: PushPaths;
 };
+
+/** What the gateway does with a push body (stream-guard.ts), for a client that delivers them (node/push-paths.ts). */
+export interface PushPaths {
+  /** `readUpTo` for a push body. */
+  readUpTo(body: PushBody, limit: number): Promise<{ bytes: Uint8Array<ArrayBuffer>; complete: boolean }>;
+  /** A pass-through stream, guarded, as the answer: a server that knows PUSH_ANSWER writes it to its socket itself. */
+  answer(body: PushBody, exchange: UpstreamExchange, guard: GuardOptions, status: number, headers: Record<string, string>): Response;
+}
 
 export interface UpstreamOptions {
   fetch: UpstreamFetch;
@@ -96,6 +109,8 @@ export interface UpstreamExchange {
   response: Response;
   /** The client feeds the watchdog itself with every body chunk (see `UpstreamFetch.reportsBodyData`). */
   reportsBodyData: boolean;
+  /** The client's push paths, when its responses carry push bodies. */
+  push?: PushPaths;
   controller: AbortController;
   watchdog: Watchdog;
   /** Whether the exchange was ended by the client going away. */
@@ -132,7 +147,7 @@ export async function openUpstream(call: UpstreamCall, opts: UpstreamOptions): P
   }
   // The headers end a silence: the next one starts now.
   watchdog.touch();
-  const exchange: UpstreamExchange = { response, controller, watchdog, clientGone, reportsBodyData: opts.fetch.reportsBodyData === true };
+  const exchange: UpstreamExchange = { response, controller, watchdog, clientGone, reportsBodyData: opts.fetch.reportsBodyData === true, push: opts.fetch.push };
   const { status } = response;
   if (status < 200 || status > 299) {
     try {
@@ -147,7 +162,7 @@ export async function openUpstream(call: UpstreamCall, opts: UpstreamOptions): P
     cancelBody(response);
     // Redacted whole, then cut: a cut through a key would leave a piece redaction cannot recognise.
     const shown = redact(encoding, opts.secrets).slice(0, 100);
-    throw new GatewayError(502, 'upstream_error', 'upstream_encoded_body', `Provider "${opts.providerId}" sent a body with content-encoding "${shown}" although the gateway asked for identity; an encoded answer is refused.`, null, status);
+    throw new GatewayError(502, 'upstream_error', 'upstream_encoded_body', `Provider "${opts.providerId}" sent content-encoding "${shown}"; the gateway asked for identity and refuses it.`, null, status);
   }
   return exchange;
 }
@@ -175,7 +190,7 @@ function cancelBody(response: Response) {
  */
 export async function readWhole(
   response: Response,
-  exchange: Pick<UpstreamExchange, 'watchdog' | 'reportsBodyData'>,
+  exchange: Pick<UpstreamExchange, 'watchdog' | 'reportsBodyData' | 'push'>,
   limit: number,
   providerId = 'upstream',
 ): Promise<Uint8Array<ArrayBuffer>> {
@@ -195,7 +210,7 @@ export const answerTooLarge = (providerId: string, limit: number, upstreamStatus
  */
 export async function readUpTo(
   response: Response,
-  exchange: Pick<UpstreamExchange, 'watchdog' | 'reportsBodyData'>,
+  exchange: Pick<UpstreamExchange, 'watchdog' | 'reportsBodyData' | 'push'>,
   limit: number,
   refuseDeclared = false,
 ): Promise<{ bytes: Uint8Array<ArrayBuffer>; complete: boolean }> {
@@ -204,9 +219,9 @@ export async function readUpTo(
     cancelBody(response);
     return { bytes: new Uint8Array(0), complete: false };
   }
-  const push = pushBodyOf(response);
+  const push = exchange.push && pushBodyOf(response);
   // A push body (Node's client): its chunks straight from the socket, no Web stream; it feeds the watchdog itself.
-  if (push) return readPushUpTo(push, limit);
+  if (push) return exchange.push!.readUpTo(push, limit);
   if (!response.body) return { bytes: new Uint8Array(0), complete: true };
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -225,30 +240,8 @@ export async function readUpTo(
   return { bytes: concat(chunks, length), complete: true };
 }
 
-function readPushUpTo(body: PushBody, limit: number): Promise<{ bytes: Uint8Array<ArrayBuffer>; complete: boolean }> {
-  return new Promise((resolve, reject) => {
-    const chunks: Uint8Array[] = [];
-    let length = 0;
-    let over = false;
-    body.start({
-      data(chunk) {
-        if (over) return;
-        chunks.push(chunk);
-        length += chunk.byteLength;
-        if (length > limit) {
-          over = true;
-          body.cancel();
-          resolve({ bytes: concat(chunks, length).subarray(0, limit), complete: false });
-        }
-      },
-      end: () => over || resolve({ bytes: concat(chunks, length), complete: true }),
-      error: (err) => over || reject(err),
-    });
-  });
-}
-
 /** One buffer of `chunks`, without a copy when there is one chunk. */
-function concat(chunks: Uint8Array[], length: number): Uint8Array<ArrayBuffer> {
+export function concat(chunks: Uint8Array[], length: number): Uint8Array<ArrayBuffer> {
   if (chunks.length === 1) return chunks[0] as Uint8Array<ArrayBuffer>;
   const whole = new Uint8Array(length);
   let offset = 0;

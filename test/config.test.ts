@@ -69,6 +69,7 @@ describe('loadConfig', () => {
     [{ MINI_LLM_MAX_BODY_BYTES: '1.5' }, 'MINI_LLM_MAX_BODY_BYTES'],
     [{ MINI_LLM_MAX_STREAM_STATE_BYTES: '8MiB' }, 'MINI_LLM_MAX_STREAM_STATE_BYTES'],
     [{ MINI_LLM_LOG: 'loud' }, 'MINI_LLM_LOG'],
+    [{ MINI_LLM_ALLOW_UNAUTHENTICATED: 'yes' }, 'MINI_LLM_ALLOW_UNAUTHENTICATED'],
     [{ MINI_LLM_PROVIDERS: '{"x":{}}' }, 'MINI_LLM_PROVIDERS'],
   ])('rejects %j naming %s', (env, variable) => {
     let err: unknown;
@@ -80,6 +81,17 @@ describe('loadConfig', () => {
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as ConfigError).variable.startsWith(variable)).toBe(true);
     expect((err as Error).message).toContain(variable);
+  });
+
+  it.each([
+    [{ MINI_LLM_LOG: 'loud' }, 'MINI_LLM_LOG: must be one of silent, info, debug, got "loud"'],
+    [{ MINI_LLM_ALLOW_UNAUTHENTICATED: 'yes' }, 'MINI_LLM_ALLOW_UNAUTHENTICATED: must be one of true, false, 1, 0, got "yes"'],
+    [{ MINI_LLM_ANTHROPIC_CACHE: 'always' }, 'MINI_LLM_ANTHROPIC_CACHE: must be auto or off, got "always"'],
+    [{ MINI_LLM_PROVIDERS: '{"x":{"baseUrl":"http://127.0.0.1:1","kind":"bedrock"}}' }, 'MINI_LLM_PROVIDERS: provider x: kind must be one of openai-compatible, anthropic, gemini, got "bedrock"'],
+    [{ MINI_LLM_PROVIDERS: '{"x":{"baseUrl":"http://127.0.0.1:1","auth":"basic"}}' }, 'MINI_LLM_PROVIDERS: provider x: auth must be one of bearer, x-api-key, x-goog-api-key, none, got "basic"'],
+    [{ MINI_LLM_PROVIDERS: '{"x":{"baseUrl":"http://127.0.0.1:1","responses":"yes"}}' }, 'MINI_LLM_PROVIDERS: provider x: responses must be true or false, got "yes"'],
+  ])('a setting outside its choices names them and what it got: %j', (env, message) => {
+    expect(() => loadConfig(env)).toThrowError(message);
   });
 
   it('reads Worker [vars] that are numbers, booleans or JSON objects as the text they stand for', () => {

@@ -59,6 +59,14 @@ describe('ReasoningCollector', () => {
     return h;
   };
 
+  it('a field a fragment left null takes a later fragment\'s value (OpenRouter streams `signature: null` until the last)', () => {
+    const c = new ReasoningCollector(holder());
+    c.addDetails([{ type: 'reasoning.text', text: 'a', signature: null, index: 0 }]);
+    c.addDetails([{ type: 'reasoning.text', text: 'b', signature: null, index: 0 }, { type: 'reasoning.text', text: '', signature: 'S', index: 0 }]);
+    c.addDetails([{ type: 'reasoning.text', signature: 'later', index: 0 }]);
+    expect(c.take()).toEqual({ reasoning_details: [{ type: 'reasoning.text', text: 'ab', signature: 'S', index: 0 }] });
+  });
+
   it('merges consecutive fragments of one index and type; hands over what is new once; keeps all for the cache', () => {
     const c = new ReasoningCollector(holder(), 100);
     c.addText('ab');

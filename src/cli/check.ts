@@ -1,7 +1,7 @@
 /** `models --check`, the network part: ask each provider for its model list. */
 import type { Config, Provider } from '../config.js';
 import { pushAll } from '../lists.js';
-import { adapterFor } from '../providers/index.js';
+import { modelListFor } from '../providers/index.js';
 import { UPSTREAM_HEADERS } from '../upstream.js';
 import { checkAliases, providersToCheck, type AliasRow, type CheckResult, type ProviderListing } from './models.js';
 
@@ -37,8 +37,8 @@ export async function fetchListing(
   timeoutMs = CHECK_TIMEOUT_MS,
   fetchImpl: FetchLike = (url, init) => fetch(url, init),
 ): Promise<ProviderListing> {
-  const adapter = adapterFor(provider.kind);
-  const { url, headers } = adapter.modelsRequest(provider);
+  const list = modelListFor(provider.kind);
+  const { url, headers } = list.request(provider);
   const signal = AbortSignal.timeout(timeoutMs);
   const ids: string[] = [];
   let next: string | undefined = url;
@@ -56,7 +56,7 @@ export async function fetchListing(
       } catch {
         return { ok: false, reason: 'answer is not JSON' };
       }
-      pushAll(ids, adapter.modelIds(json));
+      pushAll(ids, list.ids(json));
       next = nextPage(url, json);
     }
   } catch (err) {

@@ -11,6 +11,7 @@
  * foreign value (OpenAI's `encrypted_content`, an Anthropic signature), a damaged one or another provider's is
  * `undefined`. Linear time in the text; nesting deeper than `maxDepth` is refused before JSON.parse sees it.
  */
+import { base64ToBytes, bytesToBase64 } from '../base64.js';
 import { LIMIT_DEFAULTS } from '../config.js';
 import { jsonDepthExceeds } from '../json-depth.js';
 
@@ -32,23 +33,13 @@ export const ENVELOPE_PREFIX = 'mlgw.reasoning.v1:';
 /** The text is a gateway envelope (for some provider); it must not reach Anthropic as a signature. */
 export const isEnvelope = (text: unknown): text is string => typeof text === 'string' && text.startsWith(ENVELOPE_PREFIX);
 
-/** Bytes turned into a binary string this many at a time (a bounded argument list, whatever the state's size). */
-const CHUNK = 0x2000;
-
-function toBase64Url(text: string): string {
-  const bytes = new TextEncoder().encode(text);
-  const parts: string[] = [];
-  for (let i = 0; i < bytes.length; i += CHUNK) parts.push(String.fromCharCode.apply(null, bytes.subarray(i, i + CHUNK) as unknown as number[]));
-  return btoa(parts.join('')).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
+const toBase64Url = (text: string): string =>
+  bytesToBase64(new TextEncoder().encode(text)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 
 /** The UTF-8 text a base64url string holds; throws on anything else. */
 function fromBase64Url(b64: string): string {
   if (!/^[A-Za-z0-9_-]*$/.test(b64) || b64.length % 4 === 1) throw new Error('not base64url');
-  const bin = atob(b64.replace(/-/g, '+').replace(/_/g, '/'));
-  const bytes = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  return new TextDecoder('utf-8', { fatal: true }).decode(base64ToBytes(b64.replace(/-/g, '+').replace(/_/g, '/')));
 }
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);

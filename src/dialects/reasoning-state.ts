@@ -142,7 +142,7 @@ export class ReasoningCollector {
     private readonly textLimit = 0,
   ) {}
 
-  /** A delta's `reasoning_details` fragments. */
+  /** A delta's `reasoning_details` fragments (a field an earlier fragment left null takes a later value: OpenRouter's `signature`). */
   addDetails(list: unknown): void {
     if (!Array.isArray(list)) return;
     for (const d of list) {
@@ -153,7 +153,7 @@ export class ReasoningCollector {
           if ((CONTINUED as readonly string[]).includes(k) && typeof v === 'string') {
             this.holder.hold(v.length);
             last[k] = typeof last[k] === 'string' ? last[k] + v : v;
-          } else if (!Object.hasOwn(last, k) && k !== '__proto__') {
+          } else if ((!Object.hasOwn(last, k) || last[k] === null) && k !== '__proto__') {
             this.holder.hold(k.length + JSON.stringify(v ?? null).length);
             last[k] = v;
           }

@@ -26,6 +26,7 @@ import { createRequire } from 'node:module';
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { PUSH_BODY, pushToWeb, type PushBody } from '../stream-guard.js';
+import { pushPaths } from './push-paths.js';
 import type { UpstreamFetch } from '../upstream.js';
 
 /** undici 7 needs Node ≥ 20.18.1; older Nodes keep the global `fetch`. */
@@ -218,7 +219,7 @@ export function createUndiciFetch(options: UndiciFetchOptions = {}): UndiciFetch
     return response;
   };
 
-  return Object.assign(upstreamFetch, { reportsBodyData: true as const, close: async () => {
+  return Object.assign(upstreamFetch, { reportsBodyData: true as const, push: pushPaths, close: async () => {
       closed = true;
       await dispatcher?.close();
     },

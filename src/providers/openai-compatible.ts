@@ -6,7 +6,8 @@
  */
 import type { Provider } from '../config.js';
 import { applyReasoningCarrier } from './reasoning-carrier.js';
-import { authHeaders, listedModelIds, type ChatBody, type ProviderAdapter } from './types.js';
+import { jsonCall, modelsCall } from './exchange.js';
+import { listedModelIds, type ChatBody, type ModelList, type ProviderAdapter } from './types.js';
 
 /** Apply a provider's request quirks. Pure: returns a new body when something changes. */
 export function applyQuirks(body: ChatBody, quirks: Provider['quirks']): ChatBody {
@@ -30,26 +31,11 @@ const isDeveloper = (m: unknown): m is Record<string, unknown> =>
 export const openAICompatible: ProviderAdapter = {
   chatRequest({ body, provider, upstreamModel }) {
     const out = applyReasoningCarrier(applyQuirks({ ...body, model: upstreamModel }, provider.quirks), provider.reasoning);
-    return {
-      url: provider.chatUrl,
-      headers: {
-        'content-type': 'application/json',
-        accept: body.stream === true ? 'text/event-stream' : 'application/json',
-        ...authHeaders(provider),
-      },
-      body: JSON.stringify(out),
-    };
+    return jsonCall(provider.chatUrl, provider, out, body.stream === true);
   },
-  modelsRequest(provider) {
-    return { url: provider.modelsUrl, headers: { accept: 'application/json', ...authHeaders(provider) } };
-  },
-  modelIds: listedModelIds,
   // `{base}/embeddings` with only `model` replaced and every other field untouched; the answer's bytes back unchanged.
-  embeddings: ({ body, provider, upstreamModel }) => ({
-    call: {
-      url: provider.embeddingsUrl,
-      headers: { 'content-type': 'application/json', accept: 'application/json', ...authHeaders(provider) },
-      body: JSON.stringify({ ...body, model: upstreamModel }),
-    },
-  }),
+  embeddings: ({ body, provider, upstreamModel }) => ({ call: jsonCall(provider.embeddingsUrl, provider, { ...body, model: upstreamModel }, false) }),
 };
+
+/** `GET {base}/models` (OpenAI's list shape). */
+export const openAIModelList: ModelList = { request: (provider) => modelsCall(provider), ids: listedModelIds };

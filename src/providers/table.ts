@@ -32,7 +32,8 @@ export interface ProviderSpec {
   kind: ProviderKind;
   /** Base URL including the version segment (OpenAI-SDK convention), or the server root for Anthropic and Gemini. */
   baseUrl: string;
-  auth: AuthStyle;
+  /** Absent: the kind's (KIND_DEFAULTS). */
+  auth?: AuthStyle;
   /** A keyless provider (a local server) is enabled when its base URL variable is set. */
   keyless?: boolean;
   /** Request-body quirks (PROVIDERS.md §2). */
@@ -46,14 +47,13 @@ export interface ProviderSpec {
 }
 
 export const BUILTIN_PROVIDERS: readonly ProviderSpec[] = [
-  { id: 'openai', kind: 'openai-compatible', baseUrl: 'https://api.openai.com/v1', auth: 'bearer', responses: true, reasoning: 'none' },
-  { id: 'anthropic', kind: 'anthropic', baseUrl: 'https://api.anthropic.com', auth: 'x-api-key', reasoning: 'none' },
-  { id: 'gemini', kind: 'gemini', baseUrl: 'https://generativelanguage.googleapis.com', auth: 'x-goog-api-key', reasoning: 'none' },
+  { id: 'openai', kind: 'openai-compatible', baseUrl: 'https://api.openai.com/v1', responses: true, reasoning: 'none' },
+  { id: 'anthropic', kind: 'anthropic', baseUrl: 'https://api.anthropic.com', reasoning: 'none' },
+  { id: 'gemini', kind: 'gemini', baseUrl: 'https://generativelanguage.googleapis.com', reasoning: 'none' },
   {
     id: 'nebius',
     kind: 'openai-compatible',
     baseUrl: 'https://api.tokenfactory.nebius.com/v1',
-    auth: 'bearer',
     quirks: { maxCompletionTokensToMaxTokens: true },
     reasoning: 'reasoning_content',
   },
@@ -61,22 +61,21 @@ export const BUILTIN_PROVIDERS: readonly ProviderSpec[] = [
     id: 'deepinfra',
     kind: 'openai-compatible',
     baseUrl: 'https://api.deepinfra.com/v1/openai',
-    auth: 'bearer',
     quirks: { maxCompletionTokensToMaxTokens: true, developerToSystem: true },
     reasoning: 'reasoning_content',
   },
-  { id: 'groq', kind: 'openai-compatible', baseUrl: 'https://api.groq.com/openai/v1', auth: 'bearer', reasoning: 'none' },
-  { id: 'together', kind: 'openai-compatible', baseUrl: 'https://api.together.xyz/v1', auth: 'bearer', reasoning: 'reasoning' },
-  { id: 'fireworks', kind: 'openai-compatible', baseUrl: 'https://api.fireworks.ai/inference/v1', auth: 'bearer', reasoning: 'reasoning_content' },
-  { id: 'openrouter', kind: 'openai-compatible', baseUrl: 'https://openrouter.ai/api/v1', auth: 'bearer', reasoning: 'reasoning_details' },
-  { id: 'mistral', kind: 'openai-compatible', baseUrl: 'https://api.mistral.ai/v1', auth: 'bearer', reasoning: 'none' },
-  { id: 'xai', kind: 'openai-compatible', baseUrl: 'https://api.x.ai/v1', auth: 'bearer', reasoning: 'none' },
+  { id: 'groq', kind: 'openai-compatible', baseUrl: 'https://api.groq.com/openai/v1', reasoning: 'none' },
+  { id: 'together', kind: 'openai-compatible', baseUrl: 'https://api.together.xyz/v1', reasoning: 'reasoning' },
+  { id: 'fireworks', kind: 'openai-compatible', baseUrl: 'https://api.fireworks.ai/inference/v1', reasoning: 'reasoning_content' },
+  { id: 'openrouter', kind: 'openai-compatible', baseUrl: 'https://openrouter.ai/api/v1', reasoning: 'reasoning_details' },
+  { id: 'mistral', kind: 'openai-compatible', baseUrl: 'https://api.mistral.ai/v1', reasoning: 'none' },
+  { id: 'xai', kind: 'openai-compatible', baseUrl: 'https://api.x.ai/v1', reasoning: 'none' },
   // Reasoning models whose state must come back (REASONING.md): DeepSeek and Kimi refuse a tool loop without it.
-  { id: 'deepseek', kind: 'openai-compatible', baseUrl: 'https://api.deepseek.com', auth: 'bearer', reasoning: 'reasoning_content' },
-  { id: 'moonshot', kind: 'openai-compatible', baseUrl: 'https://api.moonshot.ai/v1', auth: 'bearer', reasoning: 'reasoning_content' },
-  { id: 'zai', kind: 'openai-compatible', baseUrl: 'https://api.z.ai/api/paas/v4', auth: 'bearer', reasoning: 'reasoning_content' },
-  { id: 'minimax', kind: 'openai-compatible', baseUrl: 'https://api.minimax.io/v1', auth: 'bearer', reasoning: 'reasoning_details' },
-  { id: 'cerebras', kind: 'openai-compatible', baseUrl: 'https://api.cerebras.ai/v1', auth: 'bearer', reasoning: 'none' },
+  { id: 'deepseek', kind: 'openai-compatible', baseUrl: 'https://api.deepseek.com', reasoning: 'reasoning_content' },
+  { id: 'moonshot', kind: 'openai-compatible', baseUrl: 'https://api.moonshot.ai/v1', reasoning: 'reasoning_content' },
+  { id: 'zai', kind: 'openai-compatible', baseUrl: 'https://api.z.ai/api/paas/v4', reasoning: 'reasoning_content' },
+  { id: 'minimax', kind: 'openai-compatible', baseUrl: 'https://api.minimax.io/v1', reasoning: 'reasoning_details' },
+  { id: 'cerebras', kind: 'openai-compatible', baseUrl: 'https://api.cerebras.ai/v1', reasoning: 'none' },
   {
     id: 'ollama',
     kind: 'openai-compatible',

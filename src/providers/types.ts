@@ -46,15 +46,22 @@ export interface ProviderAdapter {
    * providers, whose bytes go to the client unchanged. Must stay incremental for streams.
    */
   chatResponse?(upstream: Response, ctx: ChatResponseContext): Promise<TranslatedBody> | TranslatedBody;
-  /** The request that lists the provider's models (for `models --check`). */
-  modelsRequest(provider: Provider): { url: string; headers: Record<string, string> };
-  /** The model ids in the provider's models-list answer. */
-  modelIds(json: unknown): string[];
   /**
    * `POST /v1/embeddings` to this kind: the upstream call, and the answer's translation for a provider that does
    * not speak OpenAI's embeddings API. Absent: the kind has no embeddings API (the route answers 400).
    */
   embeddings?(input: EmbeddingsInput): EmbeddingsExchange;
+}
+
+/**
+ * How `models --check` lists a provider kind's models: apart from the adapter, so that a runtime that never lists
+ * them (a Worker) does not carry this.
+ */
+export interface ModelList {
+  /** The request that lists the provider's models. */
+  request(provider: Provider): { url: string; headers: Record<string, string> };
+  /** The model ids in the provider's models-list answer. */
+  ids(json: unknown): string[];
 }
 
 export interface EmbeddingsInput {

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it, expect } from 'vitest';
 import type { Provider } from '../../src/config.js';
 import { anthropic } from '../../src/providers/anthropic/index.js';
+import { modelListFor } from '../../src/providers/index.js';
 import { DEFAULT_MAX_TOKENS, DROPPED_FIELDS, toAnthropicRequest } from '../../src/providers/anthropic/request.js';
 import { thrown } from '../helpers.js';
 
@@ -371,11 +372,12 @@ describe('anthropic adapter requests', () => {
     );
   });
 
-  it('modelsRequest and modelIds', () => {
-    const req = anthropic.modelsRequest(provider());
+  it('the model list (models --check): request and ids', () => {
+    const list = modelListFor('anthropic');
+    const req = list.request(provider());
     expect(req.url).toBe('https://api.anthropic.com/v1/models');
     expect(req.headers).toMatchObject({ 'x-api-key': 'sk-ant-test', 'anthropic-version': '2023-06-01' });
-    expect(anthropic.modelIds(fixture('anthropic-models.json'))).toEqual(['claude-sonnet-4-6', 'claude-haiku-4-5-20251001']);
-    expect(anthropic.modelIds({})).toEqual([]);
+    expect(list.ids(fixture('anthropic-models.json'))).toEqual(['claude-sonnet-4-6', 'claude-haiku-4-5-20251001']);
+    expect(list.ids({})).toEqual([]);
   });
 });

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { resolveModel } from '../../src/models.js';
-import { adapterFor } from '../../src/providers/index.js';
+import { adapterFor, modelListFor } from '../../src/providers/index.js';
 import { base64Floats, toBatchEmbedRequest, toEmbeddingsAnswer } from '../../src/providers/gemini/embeddings.js';
 import { parseErrorBody } from '../../src/upstream.js';
 import { thrown } from '../helpers.js';
@@ -68,9 +68,10 @@ describe('the adapter', () => {
   });
 
   it('models --check: GET {root}/v1beta/models, ids without the models/ prefix', () => {
-    expect(gemini.modelsRequest(provider())).toEqual({ url: 'http://127.0.0.1:9/v1beta/models?pageSize=1000', headers: { accept: 'application/json', 'x-goog-api-key': KEY } });
-    expect(gemini.modelIds({ models: [{ name: 'models/gemini-2.5-flash' }, { name: 'models/gemini-embedding-001' }, { displayName: 'x' }], nextPageToken: 't' })).toEqual(['gemini-2.5-flash', 'gemini-embedding-001']);
-    expect(gemini.modelIds({ data: [{ id: 'x' }] })).toEqual([]);
+    const list = modelListFor('gemini');
+    expect(list.request(provider())).toEqual({ url: 'http://127.0.0.1:9/v1beta/models?pageSize=1000', headers: { accept: 'application/json', 'x-goog-api-key': KEY } });
+    expect(list.ids({ models: [{ name: 'models/gemini-2.5-flash' }, { name: 'models/gemini-embedding-001' }, { displayName: 'x' }], nextPageToken: 't' })).toEqual(['gemini-2.5-flash', 'gemini-embedding-001']);
+    expect(list.ids({ data: [{ id: 'x' }] })).toEqual([]);
   });
 
   it('embeddings: {root}/v1beta/models/{model}:batchEmbedContents, one request per input', () => {

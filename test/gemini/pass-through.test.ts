@@ -6,16 +6,22 @@ import { describe, expect, it } from 'vitest';
 import type { Provider } from '../../src/config.js';
 import { loadConfig } from '../../src/config.js';
 import { geminiDialect } from '../../src/dialects/gemini/index.js';
-import { BYPASS_SIGNATURE, geminiPassThrough, withoutEnvelopes, withUpstreamModel } from '../../src/dialects/gemini/pass-through.js';
+import { geminiPassThrough, withoutEnvelopes, withUpstreamModel } from '../../src/dialects/gemini/pass-through.js';
+import { BYPASS_SIGNATURE } from '../../src/providers/gemini/signatures.js';
 import { encodeReasoning } from '../../src/dialects/reasoning-envelope.js';
 import { adapterFor } from '../../src/providers/index.js';
 import { authHeaders } from '../../src/providers/types.js';
 
 type Json = Record<string, any>;
 
-/** A provider of the native kind (issue 19), as the provider table will make it: the custom one, re-kinded. */
-const config = loadConfig({ CUSTOM_PROVIDER_URL: 'http://127.0.0.1:9/root', CUSTOM_PROVIDER_KEY: 'sk-google-0123456789' });
-const google = { ...config.providers.get('custom')!, kind: 'gemini', baseUrl: 'http://127.0.0.1:9/root' } as unknown as Provider;
+/** The built-in provider of the native kind (issue 19), at a server root of its own. */
+const config = loadConfig({
+  CUSTOM_PROVIDER_URL: 'http://127.0.0.1:9/root',
+  CUSTOM_PROVIDER_KEY: 'sk-google-0123456789',
+  GEMINI_BASE_URL: 'http://127.0.0.1:9/root',
+  GEMINI_API_KEY: 'sk-google-0123456789',
+});
+const google: Provider = config.providers.get('gemini')!;
 const body = { contents: [{ role: 'user', parts: [{ text: 'Hi' }] }], generationConfig: { temperature: 0.5 } };
 
 describe('Gemini pass-through to a gemini-kind provider', () => {

@@ -1,6 +1,6 @@
 /** The chat SSE → Gemini stream state machine (src/dialects/gemini/stream.ts) on recorded chat streams. */
 import { describe, expect, it } from 'vitest';
-import { arrayFraming, chatToGeminiStream, MAX_HELD_BYTES, sseFraming, type StreamFraming } from '../../src/dialects/gemini/stream.js';
+import { arrayFraming, chatToGeminiStream, sseFraming, type StreamFraming } from '../../src/dialects/gemini/stream.js';
 import { StreamLimitError } from '../../src/errors.js';
 import { decodeReasoning } from '../../src/dialects/reasoning-envelope.js';
 import { fixture } from '../mock-provider.js';
@@ -8,7 +8,7 @@ import { bodyOf, chatStream } from '../messages/stream-check.js';
 
 type Json = Record<string, any>;
 
-const opts = { model: 'up-model', providerId: 'nebius', thoughts: true };
+const opts: { model: string; providerId: string; thoughts: boolean; maxState?: number } = { model: 'up-model', providerId: 'nebius', thoughts: true };
 const run = (text: string, framing: StreamFraming = sseFraming(), extra: Partial<typeof opts> = {}, readSize = 7) =>
   new Response(chatToGeminiStream(bodyOf(text, readSize), { ...opts, ...extra, framing })).text();
 
@@ -118,12 +118,25 @@ describe('chat stream → Gemini stream', () => {
     expect(decodeReasoning(signed.thoughtSignature, 'anthropic')?.thinking_blocks).toEqual(blocks);
   });
 
-  it('what it holds is bounded: arguments past the limit fail the stream with upstream_stream_too_large', async () => {
-    const piece = 'x'.repeat(1 << 20);
+  it('what it holds is bounded by MINI_LLM_MAX_STREAM_STATE_BYTES: arguments past it fail the stream with upstream_stream_too_large', async () => {
+    const maxState = 1 << 20;
+    const piece = 'x'.repeat(1 << 16);
     let text = chunk({ tool_calls: [{ index: 0, id: 'c', type: 'function', function: { name: 'f', arguments: '{"a":"' } }] });
-    for (let held = 0; held <= MAX_HELD_BYTES; held += piece.length) text += chunk({ tool_calls: [{ index: 0, function: { arguments: piece } }] });
-    const err = await run(text, sseFraming(), {}, 1 << 16).catch((e) => e);
+    for (let held = 0; held <= maxState; held += piece.length) text += chunk({ tool_calls: [{ index: 0, function: { arguments: piece } }] });
+    const err = await run(text, sseFraming(), { maxState }, 1 << 16).catch((e) => e);
     expect(err).toBeInstanceOf(StreamLimitError);
     expect(err.code).toBe('upstream_stream_too_large');
+    // Under the bound, the same answer goes through.
+    const whole = await run(text + chunk({}, 'tool_calls', { usage: USAGE }), sseFraming(), { maxState: 4 * maxState }, 1 << 16);
+    expect(whole).toContain('"finishReason"');
+  });
+
+  it('reasoning_details fragments merge into one entry; a signature left null takes the later one (OpenRouter)', async () => {
+    const frag = (d: Json) => chunk({ reasoning_details: [{ type: 'reasoning.text', format: 'anthropic-claude-v1', index: 0, ...d }] });
+    const text = frag({ text: 'Let me ', signature: null }) + frag({ text: 'think.', signature: null }) + frag({ text: '', signature: 'SIG' }) +
+      chunk({ tool_calls: [{ index: 0, id: 'c1', type: 'function', function: { name: 'f', arguments: '{}' } }] }) + chunk({}, 'tool_calls', { usage: USAGE });
+    const last = chunksOf(await run(text)).at(-1)!;
+    const call = last.candidates[0].content.parts.find((p: Json) => p.functionCall);
+    expect(decodeReasoning(call.thoughtSignature, 'nebius')?.reasoning_details).toEqual([{ type: 'reasoning.text', format: 'anthropic-claude-v1', index: 0, text: 'Let me think.', signature: 'SIG' }]);
   });
 });

@@ -156,7 +156,7 @@ describe('refused: what Responses cannot express (400, never dropped)', () => {
     ['web_search_options', { web_search_options: {} }, 'web_search_options'],
     ['legacy functions', { functions: [{ name: 'f' }] }, 'functions'],
     ['an unknown field', { reasoning: { enabled: true } }, 'reasoning'],
-    ['a custom tool', { tools: [{ type: 'custom', custom: { name: 'patch' } }] }, 'tools'],
+    ['a custom tool', { tools: [{ type: 'custom', custom: { name: 'patch' } }] }, 'tools[0]'],
     ['a custom tool_choice', { tools: [fn], tool_choice: { type: 'custom', custom: { name: 'patch' } } }, 'tool_choice'],
     ['an audio part', { messages: [{ role: 'user', content: [{ type: 'input_audio', input_audio: { data: 'AA', format: 'wav' } }] }] }, 'messages'],
     ['an image in a system message', { messages: [{ role: 'system', content: [{ type: 'image_url', image_url: { url: 'https://x' } }] }, ...q] }, 'messages'],

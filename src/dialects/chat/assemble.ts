@@ -9,6 +9,7 @@
  * (MINI_LLM_MAX_ANSWER_BYTES), which bounds what this keeps.
  */
 import { sseTransform } from '../../sse.js';
+import { parseChunk, toolCallKeys } from '../chat-chunk.js';
 import { ReasoningCollector } from '../reasoning-state.js';
 
 type Json = Record<string, any>;
@@ -32,8 +33,7 @@ interface ChoiceParts {
   details: ReasoningCollector;
   /** By the chat `index` (or a key of ours for upstreams that omit it), in order of appearance. */
   toolCalls: Map<number, ToolCallParts>;
-  /** The key of the last tool call, for upstreams that omit `index`. */
-  lastKey: number;
+  keyOf: (tc: Json) => number;
   logprobs: unknown[] | undefined;
   finish: unknown;
   stopReason: unknown;
@@ -60,7 +60,7 @@ const newChoice = (): ChoiceParts => ({
   thinkingBlocks: [],
   details: new ReasoningCollector({ hold() {} }),
   toolCalls: new Map(),
-  lastKey: -1,
+  keyOf: toolCallKeys(),
   logprobs: undefined,
   finish: null,
   stopReason: undefined,
@@ -82,15 +82,8 @@ export function createChatAssembler(): ChatAssembler {
   let ended = false;
   let finished = false;
 
-  /** Upstreams that omit a tool call's `index`: a new id is a new call, no id the last one. */
-  const keyWithout = (choice: ChoiceParts, id: unknown): number => {
-    const last = choice.toolCalls.get(choice.lastKey);
-    if (choice.lastKey < 0 || (typeof id === 'string' && id !== '' && last !== undefined && last.id !== '' && last.id !== id)) choice.lastKey = 1_000_000 + choice.toolCalls.size;
-    return choice.lastKey;
-  };
-
   const toolDelta = (choice: ChoiceParts, tc: Json) => {
-    const key = typeof tc.index === 'number' ? tc.index : keyWithout(choice, tc.id);
+    const key = choice.keyOf(tc);
     let call = choice.toolCalls.get(key);
     if (!call) {
       call = { id: '', name: '', args: [] };
@@ -163,13 +156,7 @@ export function createChatAssembler(): ChatAssembler {
         ended = true;
         return;
       }
-      let c: Json;
-      try {
-        c = JSON.parse(data) as Json;
-      } catch {
-        throw new Error('The provider sent an unreadable stream chunk.');
-      }
-      if (typeof c !== 'object' || c === null) return;
+      const c = parseChunk(data);
       if (c.error != null) {
         error = c.error;
         ended = true;

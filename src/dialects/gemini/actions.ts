@@ -14,7 +14,7 @@ const ACTIONS = new Set(['generateContent', 'streamGenerateContent', 'countToken
 export const V1BETA = '/v1beta/models/';
 export const V1 = '/v1/models/';
 
-const usage = 'use POST /v1beta/models/{model}:generateContent (or :streamGenerateContent, :countTokens, :embedContent, :batchEmbedContents)';
+const usage = `use POST /v1beta/models/{model}:{${[...ACTIONS].join('|')}}`;
 
 export function requestTarget(req: HonoRequest): RequestTarget {
   const path = req.path;

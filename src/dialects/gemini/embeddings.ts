@@ -30,7 +30,7 @@ export function toEmbeddingsRequest(body: Json, upstreamModel: string, batch: bo
   } else items = [embedText(body, 'The request body')];
   const dimensions = items[0].dimensions;
   if (items.some((it) => it.dimensions !== dimensions)) {
-    throw invalidRequest('invalid_requests', 'Every request of a batch must ask for the same outputDimensionality.', 'requests');
+    throw invalidRequest('invalid_requests', 'Every request of a batch needs the same outputDimensionality.', 'requests');
   }
   const out: ChatBody = { model: upstreamModel, input: items.map((it) => it.text) };
   if (typeof dimensions === 'number') out.dimensions = dimensions;

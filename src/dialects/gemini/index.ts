@@ -10,8 +10,9 @@
  * `/embeddings` for the embedding actions (an OpenAI-compatible provider's; Anthropic has none).
  */
 import type { HonoRequest } from 'hono';
-import { GatewayError, invalidRequest } from '../../errors.js';
-import { authHeaders } from '../../providers/types.js';
+import { GatewayError } from '../../errors.js';
+import { jsonBody } from '../../providers/exchange.js';
+import { embeddingsExchange } from '../embeddings/index.js';
 import { viaChat } from '../pivot.js';
 import type { Dialect, Plan, PlanInput } from '../types.js';
 import { requestTarget, V1, type GeminiAction } from './actions.js';
@@ -24,8 +25,6 @@ import { geminiToChat, includesThoughts } from './request.js';
 import { chatToGemini, type GeminiAnswerOptions } from './response.js';
 import { arrayFraming, chatToGeminiStream, sseFraming } from './stream.js';
 
-const encoder = new TextEncoder();
-
 /** A request from one of Google's clients (its SDK sends `x-goog-api-client`; its key header is Google's own). */
 const isGoogleClient = (req: HonoRequest) => req.header('x-goog-api-key') !== undefined || req.header('x-goog-api-client') !== undefined;
 
@@ -37,12 +36,12 @@ function generate(input: PlanInput, action: GeminiAction): Plan {
   // `modelVersion` is the model that answered, as on Gemini.
   const answer: GeminiAnswerOptions = { model: upstreamModel, providerId: provider.id, thoughts: includesThoughts(body) };
   if (action !== 'streamArray') {
-    return viaChat(input, chat, { stream: (s) => chatToGeminiStream(s, { ...answer, framing: sseFraming() }), whole: (c) => chatToGemini(c, answer) });
+    return viaChat(input, chat, { stream: (s, maxState) => chatToGeminiStream(s, { ...answer, maxState, framing: sseFraming() }), whole: (c) => chatToGemini(c, answer) });
   }
   // One JSON array, written as the answer arrives; a failure after it began is its last element.
   const framing = arrayFraming();
   const plan = viaChat(input, chat, {
-    stream: (s) => chatToGeminiStream(s, { ...answer, framing }),
+    stream: (s, maxState) => chatToGeminiStream(s, { ...answer, maxState, framing }),
     whole: (c) => chatToGemini(c, answer),
     streamType: 'application/json; charset=UTF-8',
   });
@@ -50,25 +49,18 @@ function generate(input: PlanInput, action: GeminiAction): Plan {
   return plan;
 }
 
-/** `:embedContent` / `:batchEmbedContents` → the provider's `/embeddings`, the vectors mapped back. */
+/** `:embedContent` / `:batchEmbedContents` → the provider's embeddings API (as `/v1/embeddings` calls it), the vectors mapped back. */
 function embed(input: PlanInput, batch: boolean): Plan {
-  const { body, provider, upstreamModel } = input;
-  if (provider.kind !== 'openai-compatible') {
-    throw invalidRequest('unsupported_endpoint', `Provider "${provider.id}" (${provider.kind}) has no embeddings API; use an OpenAI-compatible provider's model.`, 'model');
-  }
-  const request = toEmbeddingsRequest(body, upstreamModel, batch);
+  const { provider } = input;
+  const request = toEmbeddingsRequest(input.body, input.upstreamModel, batch);
   const count = (request.input as string[]).length;
   return {
-    call: {
-      url: provider.embeddingsUrl,
-      headers: { 'content-type': 'application/json', accept: 'application/json', ...authHeaders(provider) },
-      body: JSON.stringify(request),
-    },
+    call: embeddingsExchange({ ...input, body: request }).call,
     async translate(upstream) {
       const answer = await upstream.json().catch(() => {
         throw new GatewayError(502, 'upstream_error', 'bad_upstream_answer', `Provider "${provider.id}" answered with something other than JSON.`, null, upstream.status);
       });
-      return { body: encoder.encode(JSON.stringify(fromEmbeddingsAnswer(answer, count, batch, provider.id))), contentType: 'application/json' };
+      return jsonBody(fromEmbeddingsAnswer(answer, count, batch, provider.id));
     },
   };
 }

@@ -9,16 +9,16 @@
  * path's, becomes the upstream model too. A body with neither is sent as it came.
  */
 import type { Provider } from '../../config.js';
-import { authHeaders, type UpstreamCall } from '../../providers/types.js';
+import { jsonCall } from '../../providers/exchange.js';
+import { actionUrl } from '../../providers/gemini/index.js';
+import { BYPASS_SIGNATURE } from '../../providers/gemini/signatures.js';
+import type { UpstreamCall } from '../../providers/types.js';
 import { ENVELOPE_PREFIX, isEnvelope } from '../reasoning-envelope.js';
 import type { Plan } from '../types.js';
 import type { GeminiAction } from './actions.js';
 import { failureStatus, googleErrorBody } from './errors.js';
 
 type Json = Record<string, unknown>;
-
-/** Google's value for a call whose signature it cannot have (history from another model). */
-export const BYPASS_SIGNATURE = 'skip_thought_signature_validator';
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -45,14 +45,9 @@ const arrayFailure = (message: string, code: string, begun = true) => {
 export function geminiPassThrough(body: Json, provider: Provider, upstreamModel: string, action: GeminiAction): UpstreamCall {
   const name = upstreamModel.startsWith('models/') ? upstreamModel.slice(7) : upstreamModel;
   const renamed = withUpstreamModel(body, action, `models/${name}`);
-  let text = JSON.stringify(renamed);
-  if (text.includes(ENVELOPE_PREFIX)) text = JSON.stringify(withoutEnvelopes(renamed));
-  const model = encodeURIComponent(name);
-  return {
-    url: `${provider.baseUrl}/v1beta/models/${model}:${upstreamAction(action)}`,
-    headers: { 'content-type': 'application/json', accept: action === 'streamSse' ? 'text/event-stream' : 'application/json', ...authHeaders(provider) },
-    body: text,
-  };
+  const text = JSON.stringify(renamed);
+  const sent = text.includes(ENVELOPE_PREFIX) ? withoutEnvelopes(renamed) : text;
+  return jsonCall(actionUrl(provider, name, upstreamAction(action)), provider, sent, action === 'streamSse');
 }
 
 /** `v` names a model, and not `resource`. */

@@ -16,6 +16,7 @@
  * the CLI's `skip_thought_signature_validator`) means nothing to this provider and is dropped. `thought: true`
  * parts are the message's `reasoning_content`.
  */
+import { base64ToBytes } from '../../base64.js';
 import { invalidRequest } from '../../errors.js';
 import type { ChatBody } from '../../providers/types.js';
 import { decodeReasoning, type ReasoningState } from '../reasoning-envelope.js';
@@ -52,7 +53,7 @@ export function geminiToChat(body: Json, opts: GeminiToChatOptions): ChatBody {
   const contents = field(body, 'contents');
   if (!Array.isArray(contents)) throw invalidRequest('invalid_contents', 'The request body needs a "contents" array.', 'contents');
   if (field(body, 'cachedContent') !== undefined) {
-    throw invalidRequest('unsupported_field', '"cachedContent" names content cached on Google; this model is served by another provider, which cannot read it.', 'cachedContent');
+    throw invalidRequest('unsupported_field', '"cachedContent" is cached on Google: this model is not Gemini.', 'cachedContent');
   }
   const messages: Json[] = [];
   const system = partsText(field(field(body, 'systemInstruction'), 'parts') ?? field(body, 'systemInstruction'));
@@ -277,12 +278,12 @@ function inlinePart(mime: string, data: string, i: number): Json {
   if (AUDIO_FORMATS[mime]) return { type: 'input_audio', input_audio: { data, format: AUDIO_FORMATS[mime] } };
   if (mime.startsWith('text/') || mime === 'application/json') {
     try {
-      return { type: 'text', text: new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(atob(data), (c) => c.charCodeAt(0))) };
+      return { type: 'text', text: new TextDecoder('utf-8', { fatal: true }).decode(base64ToBytes(data)) };
     } catch {
       throw invalidRequest('invalid_contents', `contents[${i}]: inlineData of type ${mime} is not base64-encoded UTF-8 text.`, 'contents');
     }
   }
-  throw invalidRequest('invalid_contents', `contents[${i}]: inlineData of type ${JSON.stringify(mime)} cannot be sent to this model (images, PDF, WAV/MP3 audio and text can).`, 'contents');
+  throw invalidRequest('invalid_contents', `contents[${i}]: inlineData of type ${JSON.stringify(mime)} is not supported here (images, PDF, WAV/MP3 and text are).`, 'contents');
 }
 
 /** `functionDeclarations` → chat function tools; Google's hosted tools are left out (README: the Gemini API). */
@@ -310,7 +311,7 @@ function convertToolConfig(config: unknown, tools: Json[]): Json {
   const mode = str(field(calling, 'mode')).toUpperCase();
   const allowed = field(calling, 'allowedFunctionNames');
   if (tools.length === 0) {
-    if (mode === 'ANY') throw invalidRequest('invalid_tools', 'functionCallingConfig mode ANY forces a function call, and this request declares no function this model can call (googleSearch, codeExecution and urlContext run on Google only).', 'toolConfig');
+    if (mode === 'ANY') throw invalidRequest('invalid_tools', 'functionCallingConfig mode ANY needs a function declaration (hosted tools run on Google only).', 'toolConfig');
     return {};
   }
   if (mode === 'NONE') return { tool_choice: 'none' };
@@ -354,7 +355,7 @@ function generationConfig(config: unknown, opts: GeminiToChatOptions): Json {
   num('seed', 'seed');
   num('maxOutputTokens', opts.maxCompletionTokens ? 'max_completion_tokens' : 'max_tokens');
   const candidates = field(config, 'candidateCount');
-  if (typeof candidates === 'number' && candidates > 1) throw invalidRequest('invalid_generation_config', 'candidateCount above 1 is not supported for this model (it is served by another provider through chat completions).', 'generationConfig.candidateCount');
+  if (typeof candidates === 'number' && candidates > 1) throw invalidRequest('invalid_generation_config', 'candidateCount must be 1 for this model.', 'generationConfig.candidateCount');
   const stop = field(config, 'stopSequences');
   if (Array.isArray(stop) && stop.length > 0) out.stop = stop;
   const effort = reasoningEffort(field(config, 'thinkingConfig'));
@@ -371,6 +372,6 @@ function responseFormat(config: Json): Json | undefined {
   const openApi = field(config, 'responseSchema');
   const schema = isObject(json) ? json : isObject(openApi) ? toJsonSchema(openApi) : undefined;
   if (mime === '' || mime === 'text/plain') return schema ? { type: 'json_schema', json_schema: { name: 'response', schema } } : undefined;
-  if (mime !== 'application/json') throw invalidRequest('invalid_generation_config', `responseMimeType ${JSON.stringify(mime)} is not supported for this model; use application/json or text/plain.`, 'generationConfig.responseMimeType');
+  if (mime !== 'application/json') throw invalidRequest('invalid_generation_config', `responseMimeType ${JSON.stringify(mime)} is not supported here; use application/json or text/plain.`, 'generationConfig.responseMimeType');
   return schema ? { type: 'json_schema', json_schema: { name: 'response', schema } } : { type: 'json_object' };
 }

@@ -7,6 +7,7 @@
  * CLI drops with the `thought` parts) leaves as one gateway envelope naming the provider, in the
  * `thoughtSignature` of the first functionCall part, where Gemini CLI keeps it, or else of a final empty text part.
  */
+import { randomId } from '../../ids.js';
 import { encodeReasoning, type ReasoningState } from '../reasoning-envelope.js';
 
 type Json = Record<string, unknown>;
@@ -60,7 +61,7 @@ export function callArgs(args: unknown): Json | undefined {
   }
 }
 
-export const newCallId = () => `call_${crypto.randomUUID().replace(/-/g, '').slice(0, 24)}`;
+export const newCallId = () => randomId('call_', 24);
 
 /** What an answer carries besides its text and calls, for the envelope. */
 export interface AnswerState {

@@ -8,17 +8,17 @@
  *   answer ends, and go in the last chunk, the reasoning-state envelope on the first (response.ts);
  * - the last chunk carries `finishReason`, and every chunk the latest usage known (chat gives it at the end);
  * - an upstream error frame becomes one `{"error":{"code","message","status"}}` element, the last.
- * What it holds (call arguments, reasoning state) is bounded: past MAX_HELD_BYTES the stream fails.
+ * What it holds for the last chunk (call arguments, reasoning text and state) is bounded by
+ * MINI_LLM_MAX_STREAM_STATE_BYTES (stream-state.ts): past it the stream fails.
  */
-import { StreamLimitError } from '../../errors.js';
 import { sseTransform, type SseTranslator } from '../../sse.js';
+import { ENTRY_COST, StreamState } from '../../stream-state.js';
+import { chunkError, firstChoice, parseChunk, toolCallKeys } from '../chat-chunk.js';
+import { ReasoningCollector } from '../reasoning-state.js';
 import { googleErrorBody } from './errors.js';
 import { callParts, finishReason, geminiResponse, malformedReason, newCallId, stateEnvelope, usageMetadata, type GeminiAnswerOptions } from './response.js';
 
 type Json = Record<string, any>;
-
-/** The most a stream holds for its last chunk (call arguments, reasoning text and state), in characters. */
-export const MAX_HELD_BYTES = 8 * 1024 * 1024;
 
 /** How the chunks are framed: SSE events, or the elements of one JSON array (`:streamGenerateContent` without `alt=sse`). */
 export interface StreamFraming {
@@ -52,6 +52,8 @@ interface HeldCall {
 
 export interface GeminiStreamOptions extends GeminiAnswerOptions {
   framing: StreamFraming;
+  /** What the translator may hold (MINI_LLM_MAX_STREAM_STATE_BYTES); defaults to the config's default. */
+  maxState?: number;
 }
 
 export function createGeminiStreamTranslator(opts: GeminiStreamOptions): SseTranslator {
@@ -61,61 +63,33 @@ export function createGeminiStreamTranslator(opts: GeminiStreamOptions): SseTran
   let finish: unknown;
   let usage: Json | undefined;
   let reasoning = '';
-  const details: Json[] = [];
-  const blocks: Json[] = [];
-  const extra: Record<string, Json> = {};
+  const state = new StreamState(opts.maxState);
+  const collector = new ReasoningCollector(state);
   const calls = new Map<number, HeldCall>();
-  let held = 0;
-
-  const hold = (chars: number) => {
-    held += chars;
-    if (held > MAX_HELD_BYTES) {
-      throw new StreamLimitError('upstream_stream_too_large', `The provider streamed more tool-call and reasoning state than the gateway holds for one answer (${MAX_HELD_BYTES} bytes).`);
-    }
-  };
 
   const emit = (parts: Json[], finishReason?: string) => framing.item(JSON.stringify(geminiResponse(parts, opts, responseId, finishReason, usage)));
 
-  /** Some upstreams omit `index`: a new id is then a new call, no id the last one. */
-  let lastKey = -1;
-  const keyWithout = (id: unknown): number => {
-    const last = calls.get(lastKey);
-    if (lastKey < 0 || (typeof id === 'string' && id !== '' && last !== undefined && last.id !== '' && last.id !== id)) lastKey = 1_000_000 + calls.size;
-    return lastKey;
-  };
+  const keyOf = toolCallKeys();
 
   const toolDelta = (tc: Json) => {
-    const key = typeof tc.index === 'number' ? tc.index : keyWithout(tc.id);
+    const key = keyOf(tc);
     let call = calls.get(key);
     if (!call) {
+      state.hold(ENTRY_COST);
       call = { id: '', name: '', args: '' };
       calls.set(key, call);
-      hold(64);
     }
     if (typeof tc.id === 'string' && tc.id !== '' && call.id === '') call.id = tc.id;
     const fn = (tc.function ?? {}) as Json;
     if (typeof fn.name === 'string') {
+      state.hold(fn.name.length);
       call.name += fn.name;
-      hold(fn.name.length);
     }
     if (typeof fn.arguments === 'string') {
+      state.hold(fn.arguments.length);
       call.args += fn.arguments;
-      hold(fn.arguments.length);
     }
-    if (tc.extra_content && typeof tc.extra_content === 'object') {
-      call.extra = tc.extra_content;
-      hold(JSON.stringify(tc.extra_content).length);
-    }
-  };
-
-  /** `reasoning_details` fragments: consecutive ones with the same index and type are one entry. */
-  const detailDelta = (d: Json) => {
-    const last = details.at(-1);
-    if (last && d.index !== undefined && last.index === d.index && last.type === d.type) {
-      for (const k of ['text', 'summary', 'data'] as const) if (typeof d[k] === 'string') last[k] = (typeof last[k] === 'string' ? last[k] : '') + d[k];
-      if (typeof d.signature === 'string' && d.signature !== '') last.signature = d.signature;
-    } else details.push({ ...d });
-    hold(JSON.stringify(d).length);
+    if (tc.extra_content && typeof tc.extra_content === 'object' && !Array.isArray(tc.extra_content)) call.extra = tc.extra_content;
   };
 
   const end = (): string => {
@@ -123,9 +97,10 @@ export function createGeminiStreamTranslator(opts: GeminiStreamOptions): SseTran
     const ordered = [...calls.entries()].sort((a, b) => a[0] - b[0]).map(([, c]) => c);
     const given = ordered.map((c) => ({ id: c.id || newCallId(), name: c.name, args: c.args }));
     ordered.forEach((c, i) => {
-      if (c.extra) extra[given[i].id] = c.extra;
+      if (c.extra) collector.addExtra(given[i].id, c.extra);
     });
-    const envelope = stateEnvelope(opts.providerId, { reasoning, details, blocks, extra, calls: given.length > 0 });
+    const s = collector.all();
+    const envelope = stateEnvelope(opts.providerId, { reasoning, details: s.reasoning_details ?? [], blocks: s.thinking_blocks ?? [], extra: s.extra_content ?? {}, calls: given.length > 0 });
     const made = callParts(given, envelope);
     return emit(made.parts, made.malformed ? malformedReason(finish) : finishReason(finish)) + framing.end();
   };
@@ -133,26 +108,20 @@ export function createGeminiStreamTranslator(opts: GeminiStreamOptions): SseTran
   const chunk = (c: Json): string => {
     if (responseId === undefined && typeof c.id === 'string') responseId = c.id;
     if (c.usage && typeof c.usage === 'object') usage = usageMetadata(c.usage);
-    const choice = Array.isArray(c.choices) ? c.choices.find((ch: Json) => (ch?.index ?? 0) === 0) : undefined;
+    const choice = firstChoice(c);
     const parts: Json[] = [];
     if (choice) {
       const delta = (choice.delta ?? {}) as Json;
       const thought = delta.reasoning_content ?? delta.reasoning;
       if (typeof thought === 'string' && thought !== '') {
+        state.hold(thought.length);
         reasoning += thought;
-        hold(thought.length);
         if (opts.thoughts) parts.push({ text: thought, thought: true });
       }
       if (typeof delta.content === 'string' && delta.content !== '') parts.push({ text: delta.content });
       if (typeof delta.refusal === 'string' && delta.refusal !== '') parts.push({ text: delta.refusal });
-      if (Array.isArray(delta.reasoning_details)) for (const d of delta.reasoning_details) if (d && typeof d === 'object') detailDelta(d);
-      if (Array.isArray(delta.thinking_blocks)) {
-        for (const b of delta.thinking_blocks) {
-          if (!b || typeof b !== 'object') continue;
-          blocks.push(b);
-          hold(JSON.stringify(b).length);
-        }
-      }
+      collector.addDetails(delta.reasoning_details);
+      collector.addBlocks(delta.thinking_blocks);
       if (Array.isArray(delta.tool_calls)) for (const tc of delta.tool_calls) if (tc && typeof tc === 'object') toolDelta(tc);
       if (choice.finish_reason != null && finish === undefined) finish = choice.finish_reason;
     }
@@ -169,20 +138,13 @@ export function createGeminiStreamTranslator(opts: GeminiStreamOptions): SseTran
     event(_name, data) {
       if (ended) return '';
       if (data === '[DONE]') return end();
-      let c: Json;
-      try {
-        c = JSON.parse(data) as Json;
-      } catch {
-        throw new Error('The provider sent an unreadable stream chunk.');
-      }
-      if (c && typeof c === 'object' && c.error !== undefined) {
+      const c = parseChunk(data);
+      const error = chunkError(c);
+      if (error) {
         ended = true;
-        const err = (typeof c.error === 'object' && c.error !== null ? c.error : { message: String(c.error) }) as Json;
-        const status = typeof err.code === 'number' ? err.code : typeof err.status === 'number' ? err.status : 500;
-        const message = typeof err.message === 'string' && err.message !== '' ? err.message : 'The provider reported an error.';
-        return framing.item(JSON.stringify(googleErrorBody(status >= 400 && status < 600 ? status : 500, message))) + framing.end();
+        return framing.item(JSON.stringify(googleErrorBody(error.status, error.message))) + framing.end();
       }
-      return chunk(c ?? {});
+      return chunk(c);
     },
     // An upstream that ends after its finish chunk but without usage or [DONE] still gave a whole answer.
     finish: () => (finish !== undefined ? end() : undefined),

@@ -8,8 +8,9 @@
  * reach an Anthropic provider (envelopes.ts).
  */
 import type { Provider } from '../../config.js';
-import { ANTHROPIC_VERSION } from '../../providers/anthropic/index.js';
-import { authHeaders, type ChatBody, type UpstreamCall } from '../../providers/types.js';
+import { ANTHROPIC_VERSION, anthropicHeaders } from '../../providers/anthropic/index.js';
+import { jsonCall } from '../../providers/exchange.js';
+import type { ChatBody, UpstreamCall } from '../../providers/types.js';
 import { viaChat } from '../pivot.js';
 import type { Dialect } from '../types.js';
 import { estimateInputTokens } from './count-tokens.js';
@@ -24,15 +25,8 @@ import { chatToMessagesStream } from './stream.js';
  * provider's state removed, its version and beta headers forwarded.
  */
 function passThrough(url: string, body: ChatBody, provider: Provider, upstreamModel: string, headers: Headers): UpstreamCall {
-  const out: Record<string, string> = {
-    'content-type': 'application/json',
-    accept: body.stream === true ? 'text/event-stream' : 'application/json',
-    'anthropic-version': headers.get('anthropic-version') ?? ANTHROPIC_VERSION,
-    ...authHeaders(provider),
-  };
-  const beta = headers.get('anthropic-beta');
-  if (beta !== null) out['anthropic-beta'] = beta;
-  return { url, headers: out, body: JSON.stringify({ ...withoutEnvelopes(body), model: upstreamModel }) };
+  const anthropic = anthropicHeaders(headers.get('anthropic-version') ?? ANTHROPIC_VERSION, headers.get('anthropic-beta'));
+  return jsonCall(url, provider, { ...withoutEnvelopes(body), model: upstreamModel }, body.stream === true, anthropic);
 }
 
 export const messagesDialect: Dialect = {

@@ -221,7 +221,7 @@ export function convertToolChoice(choice: unknown, tools: Json[]): Json {
   if (tools.length === 0) {
     // No tool the provider can run: a choice that forces one cannot be honoured.
     if (isObject(choice) && (choice.type === 'any' || choice.type === 'tool')) {
-      throw invalidRequest('invalid_tools', 'tool_choice requires a tool, and this provider can run none of the given tools (server tools are Anthropic-only).', 'tool_choice');
+      throw invalidRequest('invalid_tools', 'tool_choice forces a tool, but no tool given runs on this provider (server tools are Anthropic-only).', 'tool_choice');
     }
     return {};
   }
@@ -232,7 +232,7 @@ export function convertToolChoice(choice: unknown, tools: Json[]): Json {
   else if (choice.type === 'none') out.tool_choice = 'none';
   else if (choice.type === 'tool') {
     if (!tools.some((t) => t.name === choice.name)) {
-      throw invalidRequest('invalid_tools', `tool_choice names ${JSON.stringify(choice.name)}, which is not among the tools this provider can run.`, 'tool_choice');
+      throw invalidRequest('invalid_tools', `tool_choice names ${JSON.stringify(choice.name)}, which is not a tool this provider runs.`, 'tool_choice');
     }
     out.tool_choice = { type: 'function', function: { name: chatToolName(choice.name as string) } };
   }

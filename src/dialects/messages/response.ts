@@ -2,6 +2,7 @@
  * OpenAI `chat.completion` → Anthropic `Message` (ENDPOINTS.md §3.2), plus the two mappings the stream shares:
  * finish reason → stop reason, and chat usage → Anthropic usage (pivot fields: `dialects/pivot.ts`).
  */
+import { randomId } from '../../ids.js';
 import { encodeReasoning } from '../reasoning-envelope.js';
 import { hasState, stateOfMessage, type PivotState } from '../reasoning-state.js';
 
@@ -65,9 +66,12 @@ export function parseToolInput(args: unknown): Json {
 
 /** Anthropic ids start with `msg_`; a chat id becomes one. */
 export const messageId = (chatId: unknown) => {
-  const id = typeof chatId === 'string' && chatId !== '' ? chatId : crypto.randomUUID().replace(/-/g, '');
+  const id = typeof chatId === 'string' && chatId !== '' ? chatId : randomId('msg_');
   return id.startsWith('msg_') ? id : `msg_${id}`;
 };
+
+/** An id for a tool_use block whose call came without one. */
+export const toolUseId = () => randomId('toolu_');
 
 /** A chat tool call's name → the client's (it may have been shortened on the way, request.ts). */
 export const toolName = (name: unknown, names?: ReadonlyMap<string, string>): string => {
@@ -104,7 +108,7 @@ export function chatToMessage(chat: Json, model: string, names: ReadonlyMap<stri
   for (const call of calls) {
     content.push({
       type: 'tool_use',
-      id: typeof call?.id === 'string' && call.id !== '' ? call.id : `toolu_${crypto.randomUUID().replace(/-/g, '')}`,
+      id: typeof call?.id === 'string' && call.id !== '' ? call.id : toolUseId(),
       name: toolName(call?.function?.name, names),
       input: parseToolInput(call?.function?.arguments),
     });

@@ -24,11 +24,12 @@
  */
 import { sseTransform, type SseTranslator } from '../../sse.js';
 import { ENTRY_COST, StreamState } from '../../stream-state.js';
+import { chunkError, firstChoice, parseChunk, toolCallKeys } from '../chat-chunk.js';
 import type { Remember } from '../pivot.js';
 import { encodeReasoning } from '../reasoning-envelope.js';
 import { ReasoningCollector, REMEMBERED_TEXT_LIMIT } from '../reasoning-state.js';
 import { anthropicErrorType, messagesErrorFrame } from './errors.js';
-import { mapChatUsage, mapFinishReason, messageId, toolName, type AnthropicUsage } from './response.js';
+import { mapChatUsage, mapFinishReason, messageId, toolName, toolUseId, type AnthropicUsage } from './response.js';
 
 type Json = Record<string, any>;
 
@@ -211,7 +212,7 @@ export function createMessagesStreamTranslator(opts: MessagesStreamOptions): Sse
   };
 
   const startTool = (call: ToolCall): string => {
-    const id = (call.id ||= `toolu_${crypto.randomUUID().replace(/-/g, '')}`);
+    const id = (call.id ||= toolUseId());
     takeExtra(call);
     const out = closeWithState() + openBlock('tool', { type: 'tool_use', id, name: toolName(call.name, opts.names), input: {} });
     call.block = nextBlock - 1;
@@ -251,13 +252,7 @@ export function createMessagesStreamTranslator(opts: MessagesStreamOptions): Sse
     return waiting.map(([kind, text]) => textDelta(kind, text)).join('');
   };
 
-  /** Some upstreams omit `index`: a new id is then a new call, no id the last one. */
-  let lastKey = -1;
-  const indexWithout = (id: unknown): number => {
-    const last = tools.get(lastKey);
-    if (lastKey < 0 || (typeof id === 'string' && id !== '' && last !== undefined && last.id !== '' && last.id !== id)) lastKey = 1_000_000 + tools.size;
-    return lastKey;
-  };
+  const keyOf = toolCallKeys();
 
   /** A call's extra goes to the collector once its id is known (for a call without one: its tool_use id). */
   const takeExtra = (call: ToolCall) => {
@@ -267,7 +262,7 @@ export function createMessagesStreamTranslator(opts: MessagesStreamOptions): Sse
   };
 
   const toolDelta = (tc: Json): string => {
-    const index = typeof tc.index === 'number' ? tc.index : indexWithout(tc.id);
+    const index = keyOf(tc);
     const fn = (tc.function ?? {}) as Json;
     let call = tools.get(index);
     if (!call) {
@@ -318,7 +313,7 @@ export function createMessagesStreamTranslator(opts: MessagesStreamOptions): Sse
 
   const chunk = (c: Json): string => {
     let out = start(c.id);
-    const choice = Array.isArray(c.choices) ? c.choices.find((ch: Json) => (ch?.index ?? 0) === 0) : undefined;
+    const choice = firstChoice(c);
     if (choice) {
       const delta = (choice.delta ?? {}) as Json;
       const reasoning = delta.reasoning_content ?? delta.reasoning;
@@ -358,21 +353,14 @@ export function createMessagesStreamTranslator(opts: MessagesStreamOptions): Sse
     event(_name, data) {
       if (ended) return '';
       if (data === '[DONE]') return start(undefined) + end();
-      let c: Json;
-      try {
-        c = JSON.parse(data) as Json;
-      } catch {
-        throw new Error('The provider sent an unreadable stream chunk.');
-      }
-      if (c && typeof c === 'object' && c.error !== undefined) {
+      const c = parseChunk(data);
+      const error = chunkError(c);
+      if (error) {
         ended = true;
-        const err = (typeof c.error === 'object' && c.error !== null ? c.error : { message: String(c.error) }) as Json;
-        const status = typeof err.status === 'number' ? err.status : typeof err.code === 'number' ? err.code : 500;
-        const message = typeof err.message === 'string' && err.message !== '' ? err.message : 'The provider reported an error.';
-        return messagesErrorFrame(message, anthropicErrorType(status));
+        return messagesErrorFrame(error.message, anthropicErrorType(error.status));
       }
       // A chunk that maps to nothing (an empty delta some upstreams send to keep the connection alive): a ping.
-      return chunk(c ?? {}) || event('ping');
+      return chunk(c) || event('ping');
     },
     comment: () => (ended ? '' : start(undefined) + event('ping')),
     // An upstream that ends after its finish chunk but without usage or [DONE] still gave a whole answer.

@@ -4,11 +4,12 @@
  * answer (response.ts), the stream (stream.ts) and the failure events (failure.ts).
  * @see https://platform.openai.com/docs/api-reference/responses/object
  */
+import { randomId } from '../../ids.js';
 
 type Json = Record<string, any>;
 
 /** `prefix_` + 32 hex digits: ids look like OpenAI's (`resp_…`, `msg_…`, `fc_…`) and never collide. */
-export const newId = (prefix: string) => `${prefix}_${crypto.randomUUID().replace(/-/g, '')}`;
+export const newId = (prefix: string) => randomId(`${prefix}_`);
 
 /** The request's settings that every `response` object repeats (computed once per request). */
 export interface Echo {

@@ -14,7 +14,7 @@ import { errorResponse, GatewayError } from '../../errors.js';
 export function refuseWebSocket(app: Hono<GatewayEnv>): void {
   app.get('/v1/responses', (c, next) => {
     if ((c.req.header('upgrade') ?? '').toLowerCase() !== 'websocket') return next();
-    return errorResponse(new GatewayError(426, 'invalid_request_error', 'websocket_not_supported', 'WebSockets are not supported on /v1/responses; send POST /v1/responses (server-sent events when "stream" is true).'));
+    return errorResponse(new GatewayError(426, 'invalid_request_error', 'websocket_not_supported', 'No WebSockets on /v1/responses: send POST /v1/responses ("stream": true for events).'));
   });
 }
 

@@ -7,7 +7,7 @@
  * are OpenAI-shaped; a stream that fails after it began ends with `response.failed`.
  */
 import { errorResponse } from '../../errors.js';
-import { authHeaders } from '../../providers/types.js';
+import { jsonCall } from '../../providers/exchange.js';
 import { sseTransform } from '../../sse.js';
 import { viaChat } from '../pivot.js';
 import type { Dialect, Plan } from '../types.js';
@@ -25,11 +25,7 @@ export const responsesDialect: Dialect = {
     const echo = echoOf(body);
     if (provider.responses) {
       return {
-        call: {
-          url: provider.responsesUrl,
-          headers: { 'content-type': 'application/json', accept: body.stream === true ? 'text/event-stream' : 'application/json', ...authHeaders(provider) },
-          body: JSON.stringify({ ...withoutGatewayReasoning(body), model: upstreamModel }),
-        },
+        call: jsonCall(provider.responsesUrl, provider, { ...withoutGatewayReasoning(body), model: upstreamModel }, body.stream === true),
         failureFrame: passThroughFailure(echo),
       };
     }

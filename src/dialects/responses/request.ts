@@ -45,10 +45,10 @@ function refuseStateful(body: Json): void {
     throw invalidRequest('previous_response_not_found', `Conversation '${String(id)}' not found. ${STATELESS}`, 'conversation');
   }
   if (body.prompt != null) {
-    throw invalidRequest('unsupported_parameter', 'Stored prompts ("prompt") are not available: this gateway is stateless; send "instructions" and "input" instead.', 'prompt');
+    throw invalidRequest('unsupported_parameter', '"prompt" needs stored prompts, which this gateway does not keep; send "instructions" and "input".', 'prompt');
   }
   if (body.background === true) {
-    throw invalidRequest('unsupported_parameter', 'Background responses need stored responses, which this gateway does not keep; omit "background".', 'background');
+    throw invalidRequest('unsupported_parameter', '"background" needs stored responses, which this gateway does not keep: omit it.', 'background');
   }
 }
 
@@ -135,7 +135,7 @@ export function convertToolChoice(choice: unknown, chatNameOf: ChatNameOf): unkn
   if (!isObject(choice) || typeof choice.type !== 'string') {
     throw invalidRequest('invalid_tool_choice', '"tool_choice" must be "auto", "none", "required" or an object naming a tool.', 'tool_choice');
   }
-  throw invalidRequest('unsupported_tool_choice', `tool_choice forces the hosted tool "${choice.type}", which this provider does not have (hosted tools run only at OpenAI).`, 'tool_choice');
+  throw invalidRequest('unsupported_tool_choice', `tool_choice forces the hosted tool "${choice.type}", which runs only at OpenAI.`, 'tool_choice');
 }
 
 /** `allowed_tools`: only the listed tools are offered. */
@@ -166,7 +166,7 @@ function chatPart(p: Json): Json | undefined {
       return typeof p.text === 'string' ? { type: 'text', text: p.text } : undefined;
     case 'input_image': {
       if (typeof p.image_url !== 'string') {
-        throw invalidRequest('unsupported_parameter', 'Images by "file_id" need OpenAI\'s file store; send "image_url" (an https or data: URL).', 'input');
+        throw invalidRequest('unsupported_parameter', 'Images by "file_id" need OpenAI\'s file store; send "image_url".', 'input');
       }
       return { type: 'image_url', image_url: { url: p.image_url, ...(p.detail && p.detail !== 'auto' ? { detail: p.detail } : {}) } };
     }
@@ -374,7 +374,7 @@ export function toChatRequest(body: Json, provider?: string): ChatRequest {
   const chatNameOf = chatNameLookup(origins);
   const chat: ChatBody = { model: body.model, messages: convertInput(body.input, body.instructions, origins, chatNameOf, provider) };
   if ((chat.messages as Json[]).length === 0) {
-    throw invalidRequest('invalid_input', 'The request has nothing for the model: send "input" (a string or items) or "instructions".', 'input');
+    throw invalidRequest('invalid_input', 'Nothing for the model: send "input" or "instructions".', 'input');
   }
   if (tools.length > 0) {
     const choice = convertToolChoice(body.tool_choice, chatNameOf);

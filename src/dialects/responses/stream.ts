@@ -19,6 +19,7 @@
  */
 import { sseTransform, type SseTranslator } from '../../sse.js';
 import { ENTRY_COST, StreamState } from '../../stream-state.js';
+import { chunkError, firstChoice, parseChunk, toolCallKeys } from '../chat-chunk.js';
 import type { Remember } from '../pivot.js';
 import { encodeReasoning } from '../reasoning-envelope.js';
 import { ReasoningCollector } from '../reasoning-state.js';
@@ -229,16 +230,10 @@ export function createResponsesStreamTranslator(ctx: StreamContext): ResponsesSt
     return out;
   };
 
-  /** Some upstreams omit `index`: a new id is then a new call, no id the last one. */
-  let lastKey = -1;
-  const keyWithout = (callId: unknown): number => {
-    const last = tools.get(lastKey);
-    if (lastKey < 0 || (typeof callId === 'string' && callId !== '' && last !== undefined && last.callId !== '' && last.callId !== callId)) lastKey = 1_000_000 + tools.size;
-    return lastKey;
-  };
+  const keyOf = toolCallKeys();
 
   const toolDelta = (tc: Json): string => {
-    const k = typeof tc.index === 'number' ? tc.index : keyWithout(tc.id);
+    const k = keyOf(tc);
     let t = tools.get(k);
     if (!t) {
       state.hold(ENTRY_COST);
@@ -313,12 +308,9 @@ export function createResponsesStreamTranslator(ctx: StreamContext): ResponsesSt
   };
 
   const chunk = (c: Json): string => {
-    if (isObjectError(c)) {
-      const e = c.error;
-      const message = typeof e?.message === 'string' ? e.message : 'The provider reported an error.';
-      return fail(typeof e?.type === 'string' ? `${message} (${e.type})` : message, errorCode(e?.type ?? e?.code));
-    }
-    const choice = Array.isArray(c.choices) ? c.choices[0] : undefined;
+    const error = chunkError(c);
+    if (error) return fail(error.type !== undefined ? `${error.message} (${error.type})` : error.message, errorCode(error.type));
+    const choice = firstChoice(c);
     const d: Json = choice?.delta ?? {};
     const reasoning = d.reasoning_content ?? d.reasoning;
     // Checked before anything is taken in: the items, parts and calls this delta may open come on top of its text.
@@ -346,13 +338,7 @@ export function createResponsesStreamTranslator(ctx: StreamContext): ResponsesSt
     event(_name, data) {
       if (ended) return '';
       if (data.trim() === '[DONE]') return complete();
-      let c: Json;
-      try {
-        c = JSON.parse(data);
-      } catch {
-        throw new Error('The provider sent an unreadable stream event.');
-      }
-      return chunk(c ?? {});
+      return chunk(parseChunk(data));
     },
     comment: () => (ended ? '' : ': keep-alive\n\n'),
     // A provider that closes after its finish chunk without `[DONE]`: the answer is whole. Without one, it is not.
@@ -378,8 +364,6 @@ const entriesOf = (d: Json, reasoning: unknown): number =>
   (len(d.content) > 0 ? 2 : 0) +
   (len(d.refusal) > 0 ? 2 : 0) +
   (Array.isArray(d.tool_calls) ? d.tool_calls.length : 0);
-
-const isObjectError = (c: Json) => typeof c.error === 'object' && c.error !== null && !Array.isArray(c.choices);
 
 /** Translate a chat SSE body into a Responses SSE body (see createResponsesStreamTranslator). */
 export function chatToResponsesStream(body: ReadableStream<Uint8Array>, translator: ResponsesStreamTranslator): ReadableStream<Uint8Array> {

@@ -6,6 +6,7 @@
  * `encrypted_content`, OpenAI's, does not carry the prefix and is dropped). Neither envelope is ever sent to a
  * provider that speaks Responses itself (`withoutGatewayReasoning`).
  */
+import { base64ToBytes, bytesToBase64 } from '../../base64.js';
 import { jsonDepthExceeds, MAX_EMBEDDED_JSON_DEPTH } from '../../json-depth.js';
 import { isEnvelope } from '../reasoning-envelope.js';
 
@@ -18,13 +19,9 @@ export const INCLUDE_ENCRYPTED = 'reasoning.encrypted_content';
 /** The client asked for `encrypted_content` on reasoning items. */
 export const wantsEncrypted = (include: unknown) => Array.isArray(include) && include.includes(INCLUDE_ENCRYPTED);
 
-const toBase64 = (text: string) => {
-  let bin = '';
-  for (const b of new TextEncoder().encode(text)) bin += String.fromCharCode(b);
-  return btoa(bin);
-};
+const toBase64 = (text: string) => bytesToBase64(new TextEncoder().encode(text));
 
-const fromBase64 = (b64: string) => new TextDecoder().decode(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)));
+const fromBase64 = (b64: string) => new TextDecoder().decode(base64ToBytes(b64));
 
 /** The blocks in the first envelope, naming the provider that signed them (tests write older values with it). */
 export const encodeThinking = (blocks: readonly Json[], provider?: string): string =>

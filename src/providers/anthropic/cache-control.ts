@@ -61,7 +61,7 @@ export function finishCacheControl(request: Json, automatic: boolean): Json {
   if (n > MAX_CACHE_BREAKPOINTS) {
     throw invalidRequest(
       'too_many_cache_breakpoints',
-      `Anthropic accepts at most ${MAX_CACHE_BREAKPOINTS} cache_control breakpoints per request (a top-level cache_control counts as one); this request has ${n}.`,
+      `Anthropic takes at most ${MAX_CACHE_BREAKPOINTS} cache_control breakpoints (a top-level one counts); this request has ${n}.`,
       'cache_control',
     );
   }

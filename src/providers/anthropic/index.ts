@@ -4,9 +4,9 @@
  * `anthropic-beta` header goes along. Signed thinking blocks of tool-call turns are kept in the thinking cache
  * (thinking-cache.ts), scoped to the caller's gateway key, and put back for clients that drop them.
  */
-import type { Provider } from '../../config.js';
 import { errorInAnswer } from '../../errors.js';
-import { authHeaders, listedModelIds, type ProviderAdapter, type UpstreamCall } from '../types.js';
+import { chatAnswer, jsonCall, modelsCall } from '../exchange.js';
+import { listedModelIds, type ModelList, type ProviderAdapter, type UpstreamCall } from '../types.js';
 import { toAnthropicRequest } from './request.js';
 import { thinkingTurn, toOpenAIResponse, type AnthropicMessage } from './response.js';
 import { anthropicToOpenAIStream } from './stream.js';
@@ -14,9 +14,9 @@ import { lazyThinkingScope, thinkingCache } from './thinking-cache.js';
 
 export const ANTHROPIC_VERSION = '2023-06-01';
 
-const versionAndAuth = (provider: Provider) => ({ ...authHeaders(provider), 'anthropic-version': ANTHROPIC_VERSION });
-
-const encoder = new TextEncoder();
+/** Anthropic's version header, and the client's `anthropic-beta` when it sent one. */
+export const anthropicHeaders = (version: string, beta: string | null | undefined): Record<string, string> =>
+  beta ? { 'anthropic-version': version, 'anthropic-beta': beta } : { 'anthropic-version': version };
 
 /** What the answer's translation needs to know about its request: the thinking cache's scope (computed on first use). */
 const requestScopes = new WeakMap<UpstreamCall, () => string>();
@@ -33,38 +33,33 @@ const recallFrom = (scope: () => string) => (ids: string[]) => {
 export const anthropic: ProviderAdapter = {
   chatRequest({ body, provider, upstreamModel, clientHeaders }) {
     const scope = lazyThinkingScope(provider.id, clientHeaders);
-    const beta = clientHeaders?.get('anthropic-beta');
-    const call: UpstreamCall = {
-      url: provider.chatUrl,
-      headers: {
-        'content-type': 'application/json',
-        accept: body.stream === true ? 'text/event-stream' : 'application/json',
-        ...versionAndAuth(provider),
-        ...(beta ? { 'anthropic-beta': beta } : {}),
-      },
-      body: JSON.stringify(toAnthropicRequest(body, upstreamModel, { recall: recallFrom(scope), automaticCache: provider.anthropicCache === 'auto' })),
-    };
+    const request = toAnthropicRequest(body, upstreamModel, { recall: recallFrom(scope), automaticCache: provider.anthropicCache === 'auto' });
+    const call = jsonCall(provider.chatUrl, provider, request, body.stream === true, anthropicHeaders(ANTHROPIC_VERSION, clientHeaders?.get('anthropic-beta')));
     requestScopes.set(call, scope);
     return call;
   },
-  async chatResponse(upstream, { stream, includeUsage, call, providerId, maxStreamState }) {
+  chatResponse(upstream, { stream, includeUsage, call, providerId, maxStreamState }) {
     const scope = call ? requestScopes.get(call) : undefined;
     const remember = (blocks: Record<string, unknown>[], ids: string[]) => {
       if (scope && blocks.length > 0) thinkingCache.put(scope(), ids, { thinking_blocks: blocks });
     };
-    if (stream) {
-      const body = upstream.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() });
-      return { body: anthropicToOpenAIStream(body, { includeUsage, onTurn: remember, maxState: maxStreamState }), contentType: 'text/event-stream; charset=utf-8' };
-    }
-    const msg = (await upstream.json()) as AnthropicMessage & { type?: unknown; error?: unknown };
-    // A 200 whose body is an error (`{"type":"error","error":{...}}`): that error, never an empty answer.
-    if ((msg.type === 'error' || msg.error != null) && !Array.isArray(msg.content)) throw errorInAnswer(msg.error, providerId ?? 'anthropic');
-    const turn = thinkingTurn(Array.isArray(msg.content) ? msg.content : []);
-    if (turn.toolCallIds.length > 0) remember(turn.blocks, turn.toolCallIds);
-    return { body: encoder.encode(JSON.stringify(toOpenAIResponse(msg))), contentType: 'application/json' };
+    return chatAnswer(
+      upstream,
+      stream,
+      (body) => anthropicToOpenAIStream(body, { includeUsage, onTurn: remember, maxState: maxStreamState }),
+      (msg: AnthropicMessage & { type?: unknown; error?: unknown }) => {
+        // A 200 whose body is an error (`{"type":"error","error":{...}}`): that error, never an empty answer.
+        if ((msg.type === 'error' || msg.error != null) && !Array.isArray(msg.content)) throw errorInAnswer(msg.error, providerId ?? 'anthropic');
+        const turn = thinkingTurn(Array.isArray(msg.content) ? msg.content : []);
+        if (turn.toolCallIds.length > 0) remember(turn.blocks, turn.toolCallIds);
+        return toOpenAIResponse(msg);
+      },
+    );
   },
-  modelsRequest(provider) {
-    return { url: provider.modelsUrl, headers: { accept: 'application/json', ...versionAndAuth(provider) } };
-  },
-  modelIds: listedModelIds,
+};
+
+/** `GET {root}/v1/models` with the version header (the ids in OpenAI's list shape; paged, check.ts follows). */
+export const anthropicModelList: ModelList = {
+  request: (provider) => modelsCall(provider, provider.modelsUrl, anthropicHeaders(ANTHROPIC_VERSION, undefined)),
+  ids: listedModelIds,
 };

@@ -7,6 +7,7 @@
 import { invalidRequest } from '../../errors.js';
 import { jsonDepthExceeds, MAX_EMBEDDED_JSON_DEPTH } from '../../json-depth.js';
 import { pushAll } from '../../lists.js';
+import { dataUrl } from '../chat-request.js';
 import { cacheControlOf, marked } from './cache-control.js';
 import { clientThinkingBlocks } from './thinking-blocks.js';
 
@@ -123,25 +124,24 @@ function contentPart(part: unknown, where: string): Block[] {
     case 'file': {
       const data = isObject(part.file) ? part.file.file_data : undefined;
       if (typeof data === 'string' && data.startsWith('data:')) return [marked(mediaBlock(data, where), cc)];
-      throw invalidRequest('unsupported_content', `${where}: only inline (data: URL) files are supported for Anthropic models.`, where);
+      throw invalidRequest('unsupported_content', `${where}: only inline (data: URL) files are supported.`, where);
     }
     default:
-      throw invalidRequest('unsupported_content', `${where}: content part type ${JSON.stringify(part.type)} is not supported for Anthropic models.`, where);
+      throw invalidRequest('unsupported_content', `${where}: content part type ${JSON.stringify(part.type)} is not supported.`, where);
   }
 }
 
 /** A data: URL → base64 image (or PDF document); an http(s) URL → url image source. */
 function mediaBlock(url: unknown, where: string): Block {
   if (typeof url === 'string') {
-    const data = /^data:([^;,]+)(?:;[^;,]*)*;base64,(.*)$/s.exec(url);
-    if (data) {
-      const [, mediaType, b64] = data;
-      const source = { type: 'base64', media_type: mediaType, data: b64 };
-      return { type: mediaType === 'application/pdf' ? 'document' : 'image', source };
+    const inline = dataUrl(url);
+    if (inline?.mediaType) {
+      const source = { type: 'base64', media_type: inline.mediaType, data: inline.data };
+      return { type: inline.mediaType === 'application/pdf' ? 'document' : 'image', source };
     }
     if (/^https?:\/\//i.test(url)) return { type: 'image', source: { type: 'url', url } };
   }
-  throw invalidRequest('invalid_image_url', `${where}: the URL must be an http(s) URL or a base64 data: URL.`, where);
+  throw invalidRequest('invalid_image_url', `${where}: the URL must be http(s) or a base64 data: URL.`, where);
 }
 
 function toolResultContent(content: unknown, where: string): string | Block[] | undefined {
@@ -191,7 +191,7 @@ function toolUse(call: unknown, where: string): Block {
   if (!isObject(input)) {
     throw invalidRequest(
       'invalid_tool_arguments',
-      `${where}.function.arguments must be a JSON object string; Anthropic needs the tool input as an object.`,
+      `${where}.function.arguments must be a JSON object.`,
       `${where}.function.arguments`,
     );
   }

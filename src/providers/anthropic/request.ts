@@ -5,6 +5,7 @@
  * @see https://docs.claude.com/en/api/messages
  */
 import { invalidRequest } from '../../errors.js';
+import { functionTools, maxTokens, stopList, toolChoice } from '../chat-request.js';
 import type { ChatBody } from '../types.js';
 import { cacheControlOf, finishCacheControl, marked } from './cache-control.js';
 import { convertMessages, lastToolUseTurn, type MessageOptions } from './messages.js';
@@ -57,10 +58,7 @@ export function toAnthropicRequest(body: ChatBody, upstreamModel: string, opts: 
   }
   const caps = modelCaps(upstreamModel);
   const { system, messages } = convertMessages(body.messages, opts);
-  const clientMax = body.max_completion_tokens ?? body.max_tokens ?? DEFAULT_MAX_TOKENS;
-  if (typeof clientMax !== 'number' || !Number.isInteger(clientMax) || clientMax < 1) {
-    throw invalidRequest('invalid_max_tokens', '"max_completion_tokens" / "max_tokens" must be a positive integer.', 'max_tokens');
-  }
+  const clientMax = maxTokens(body) ?? DEFAULT_MAX_TOKENS;
   let reasoning = planReasoning(body.reasoning_effort, body.thinking, caps, clientMax);
   // Thinking on needs the last tool-use turn to start with its signed blocks. Without them (a client that drops
   // them, a cache miss) the request goes with thinking off rather than fail.
@@ -98,8 +96,8 @@ export function toAnthropicRequest(body: ChatBody, upstreamModel: string, opts: 
   // With thinking on, temperature and top_k cannot be sent: top_p (clamped) is what is left of the sampling.
   Object.assign(out, sampling(thinkingOn ? { ...body, temperature: undefined, top_k: undefined } : body, caps));
   if (thinkingOn) applyThinkingConstraints(out);
-  const stops = stopSequences(body.stop);
-  if (stops) out.stop_sequences = stops;
+  const stops = stopList(body.stop);
+  if (stops.length > 0) out.stop_sequences = stops;
   if (body.stream === true) out.stream = true;
   const user = typeof body.user === 'string' && body.user !== '' ? body.user : body.safety_identifier;
   if (typeof user === 'string' && user !== '') out.metadata = { user_id: user };
@@ -136,23 +134,11 @@ function sampling(body: ChatBody, caps: ModelCaps): Json {
   return out;
 }
 
-function stopSequences(stop: unknown): string[] | undefined {
-  const list = typeof stop === 'string' ? [stop] : Array.isArray(stop) ? stop : [];
-  const kept = list.filter((s): s is string => typeof s === 'string' && s.trim() !== '');
-  return kept.length > 0 ? kept : undefined;
-}
-
 function convertTools(tools: unknown, caps: ModelCaps): Json[] | undefined {
-  if (tools === undefined || tools === null) return undefined;
-  if (!Array.isArray(tools)) throw invalidRequest('invalid_tools', '"tools" must be an array.', 'tools');
-  if (tools.length === 0) return undefined;
-  return tools.map((tool, i) => {
-    const fn = isObject(tool) && tool.type === 'function' ? tool.function : undefined;
-    if (!isObject(tool) || !isObject(fn) || typeof fn.name !== 'string') {
-      throw invalidRequest('invalid_tools', `tools[${i}] must be {"type":"function","function":{"name",...}}.`, `tools[${i}]`);
-    }
+  return functionTools(tools, 'Anthropic')?.map((fn, i) => {
+    const tool = (tools as Json[])[i];
     if (fn.name === JSON_TOOL_NAME) {
-      throw invalidRequest('invalid_tools', `tools[${i}]: the tool name "${JSON_TOOL_NAME}" is reserved by the gateway (response_format on Anthropic models).`, `tools[${i}]`);
+      throw invalidRequest('invalid_tools', `tools[${i}]: the name "${JSON_TOOL_NAME}" is reserved for the gateway's response_format tool.`, `tools[${i}]`);
     }
     const out: Json = { name: fn.name };
     if (typeof fn.description === 'string') out.description = fn.description;
@@ -167,19 +153,8 @@ function convertTools(tools: unknown, caps: ModelCaps): Json[] | undefined {
 }
 
 function convertToolChoice(choice: unknown, parallel: unknown): Json | undefined {
-  let out: Json | undefined;
-  if (choice === 'auto') out = { type: 'auto' };
-  else if (choice === 'required') out = { type: 'any' };
-  else if (choice === 'none') out = { type: 'none' };
-  else if (isObject(choice) && choice.type === 'function' && isObject(choice.function) && typeof choice.function.name === 'string') {
-    out = { type: 'tool', name: choice.function.name };
-  } else if (choice !== undefined && choice !== null) {
-    throw invalidRequest(
-      'invalid_tool_choice',
-      '"tool_choice" must be "auto", "required", "none" or {"type":"function","function":{"name"}}.',
-      'tool_choice',
-    );
-  }
+  const c = toolChoice(choice);
+  let out: Json | undefined = c === undefined ? undefined : typeof c === 'object' ? { type: 'tool', name: c.name } : { type: c === 'required' ? 'any' : c };
   if (parallel === false && out?.type !== 'none') out = { ...(out ?? { type: 'auto' }), disable_parallel_tool_use: true };
   return out;
 }

@@ -12,6 +12,7 @@
  */
 import { sseErrorFrame } from '../../errors.js';
 import { sseTransform, type SseTranslator } from '../../sse.js';
+import { chunkWriter } from '../chat-chunks.js';
 import { ENTRY_COST, StreamState } from '../../stream-state.js';
 import { refusalText } from './response.js';
 import { mapStopReason, type FinishReason } from './stop-reason.js';
@@ -43,12 +44,8 @@ interface Delta {
   tool_calls?: Json[];
 }
 
-const frame = (payload: unknown) => `data: ${JSON.stringify(payload)}\n\n`;
-
 export function createStreamTranslator(opts: StreamOptions): StreamTranslator {
-  const created = opts.created ?? Math.floor(Date.now() / 1000);
-  let id = '';
-  let model = '';
+  const w = chunkWriter(opts.includeUsage, opts.created);
   let ended = false;
   let usage: AnthropicUsage = {};
   /** Anthropic content-block index → OpenAI tool_calls index (ordinal among tool_use blocks). */
@@ -62,21 +59,13 @@ export function createStreamTranslator(opts: StreamOptions): StreamTranslator {
   const state = new StreamState(opts.maxState);
   const size = (s: unknown) => (typeof s === 'string' ? s.length : 0);
 
-  const chunk = (delta: Delta, finish: FinishReason | null = null, extra?: Json) =>
-    frame({
-      id,
-      object: 'chat.completion.chunk',
-      created,
-      model,
-      choices: [{ index: 0, delta, logprobs: null, finish_reason: finish, ...extra }],
-      ...(opts.includeUsage ? { usage: null } : {}),
-    });
+  const chunk = (delta: Delta, finish: FinishReason | null = null, extra?: Json) => w.chunk(delta as Json, finish, extra);
 
   const handle = (name: string, ev: Json): string => {
     switch (name) {
       case 'message_start':
-        id = String(ev.message?.id ?? '');
-        model = String(ev.message?.model ?? '');
+        w.id = String(ev.message?.id ?? '');
+        w.model = String(ev.message?.model ?? '');
         mergeUsage(usage, ev.message?.usage);
         return chunk({ role: 'assistant', content: '' });
       case 'content_block_start': {
@@ -151,10 +140,7 @@ export function createStreamTranslator(opts: StreamOptions): StreamTranslator {
       case 'message_stop':
         ended = true;
         if (opts.onTurn && signedBlocks.length > 0 && toolCallIds.length > 0) opts.onTurn(signedBlocks, toolCallIds);
-        return (
-          (opts.includeUsage ? frame({ id, object: 'chat.completion.chunk', created, model, choices: [], usage: mapUsage(usage) }) : '') +
-          'data: [DONE]\n\n'
-        );
+        return w.end(mapUsage(usage));
       case 'ping':
         return ': ping\n\n';
       case 'error': {

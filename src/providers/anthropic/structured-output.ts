@@ -8,6 +8,7 @@
  * - where neither is possible (forced tool use with thinking on, or a model that rejects forced tools) → 400.
  */
 import { invalidRequest } from '../../errors.js';
+import { jsonFormat } from '../chat-request.js';
 import type { ModelCaps } from './models.js';
 
 type Json = Record<string, unknown>;
@@ -62,7 +63,7 @@ function transform(s: Json, where: string): Json {
   else if (Array.isArray(allOf)) out.allOf = variants(allOf, 'allOf');
   else if (!literals) {
     if (type === undefined) {
-      throw invalidRequest('invalid_response_format', `${where} needs a "type" (or anyOf/oneOf/allOf/enum/const) for Anthropic structured outputs.`, 'response_format');
+      throw invalidRequest('invalid_response_format', `${where} needs a "type" (or anyOf/oneOf/allOf/enum/const).`, 'response_format');
     }
     out.type = type;
   }
@@ -116,35 +117,24 @@ export interface StructuredOutputPlan {
 
 /** The plan for `response_format`, or undefined for none / `text`. */
 export function planStructuredOutput(responseFormat: unknown, caps: ModelCaps, thinkingOn: boolean): StructuredOutputPlan | undefined {
-  if (responseFormat === undefined || responseFormat === null) return undefined;
-  if (!isObject(responseFormat) || typeof responseFormat.type !== 'string') {
-    throw invalidRequest('invalid_response_format', '"response_format" must be {"type": "text" | "json_object" | "json_schema", ...}.', 'response_format');
-  }
-  const { type } = responseFormat;
-  if (type === 'text') return undefined;
-  let schema: Json;
+  const format = jsonFormat(responseFormat);
+  if (!format) return undefined;
+  const { type } = format;
+  let schema: Json = { type: 'object', additionalProperties: true };
   let description = "Respond with the JSON object the user asked for, as this tool's input.";
-  if (type === 'json_schema') {
-    const spec = responseFormat.json_schema;
-    if (!isObject(spec) || !isObject(spec.schema)) {
-      throw invalidRequest('invalid_response_format', '"response_format.json_schema.schema" must be a JSON schema object.', 'response_format');
-    }
-    if (caps.structuredOutputs) return { format: { type: 'json_schema', schema: transformJsonSchema(spec.schema) } };
-    schema = spec.schema;
+  if (format.type === 'json_schema') {
+    if (caps.structuredOutputs) return { format: { type: 'json_schema', schema: transformJsonSchema(format.schema) } };
+    schema = format.schema;
     if (schema.type !== undefined && schema.type !== 'object') {
-      throw invalidRequest('unsupported_response_format', `This model has no native structured outputs, and its fallback (a tool) needs an object schema; got type ${JSON.stringify(schema.type)}.`, 'response_format');
+      throw invalidRequest('unsupported_response_format', `This model's structured-output fallback (a tool) needs an object schema; got type ${JSON.stringify(schema.type)}.`, 'response_format');
     }
-    if (typeof spec.description === 'string') description = spec.description;
-  } else if (type === 'json_object') {
-    schema = { type: 'object', additionalProperties: true };
-  } else {
-    throw invalidRequest('invalid_response_format', `"response_format.type" ${JSON.stringify(type)} is not supported: use text, json_object or json_schema.`, 'response_format');
+    if (typeof format.spec.description === 'string') description = format.spec.description;
   }
   if (thinkingOn || !caps.forcedTool) {
-    const what = type === 'json_object' ? 'Anthropic has no schema-less JSON mode; its fallback is a forced tool' : 'This model has no native structured outputs; its fallback is a forced tool';
-    const why = thinkingOn ? 'Anthropic does not allow forced tool use while thinking is on (drop reasoning_effort or thinking)' : 'this model does not allow forced tool use';
+    const what = type === 'json_object' ? 'Anthropic has no schema-less JSON mode' : 'This model has no native structured outputs';
+    const why = thinkingOn ? 'not while thinking is on (drop reasoning_effort or thinking)' : 'this model does not allow forced tool use';
     const hint = type === 'json_object' && caps.structuredOutputs ? ' Send response_format {"type":"json_schema"} instead.' : '';
-    throw invalidRequest('unsupported_response_format', `${what}, but ${why}.${hint}`, 'response_format');
+    throw invalidRequest('unsupported_response_format', `${what}; its fallback is a forced tool, but ${why}.${hint}`, 'response_format');
   }
   return { tool: { name: JSON_TOOL_NAME, description, input_schema: schema } };
 }

@@ -7,6 +7,7 @@
  * calls to the same function apart. Signatures go back on the parts they came from (signatures.ts).
  */
 import { invalidRequest } from '../../errors.js';
+import { dataUrl } from '../chat-request.js';
 import { BYPASS_SIGNATURE, callSignature, detailSignatures } from './signatures.js';
 
 type Json = Record<string, any>;
@@ -61,12 +62,12 @@ export function toContents(messages: unknown[], opts: ContentsOptions): Contents
         const id = m.tool_call_id;
         if (typeof id !== 'string') throw invalid(i, 'needs a "tool_call_id"');
         const name = names.get(id) ?? (typeof m.name === 'string' && m.name !== '' ? m.name : undefined);
-        if (name === undefined) throw invalid(i, `answers tool call ${JSON.stringify(id)}, which no earlier assistant message made`);
+        if (name === undefined) throw invalid(i, `answers tool call ${JSON.stringify(id)}, which no earlier message made`);
         add('user', [{ functionResponse: { id, name, response: { output: textOf(m.content, i) } } }]);
         break;
       }
       default:
-        throw invalid(i, 'has a role Gemini cannot take: use system, developer, user, assistant or tool');
+        throw invalid(i, 'role must be system, developer, user, assistant or tool');
     }
   });
   return { system, contents };
@@ -128,7 +129,7 @@ function callArgs(args: unknown, i: number, k: number): Json {
   } catch {
     parsed = undefined;
   }
-  if (!isObject(parsed)) throw invalid(i, `tool_calls[${k}].function.arguments must be a JSON object (Gemini takes a call's arguments as one)`);
+  if (!isObject(parsed)) throw invalid(i, `tool_calls[${k}].function.arguments must be a JSON object`);
   return parsed;
 }
 
@@ -153,11 +154,11 @@ function userParts(content: unknown, i: number): Json[] {
       }
       case 'file': {
         const file = isObject(p.file) ? p.file : {};
-        if (typeof file.file_data !== 'string') throw invalid(i, `content[${k}].file: Gemini takes a file as "file_data" (a data: URL), not a file id`);
+        if (typeof file.file_data !== 'string') throw invalid(i, `content[${k}].file needs "file_data" (a data: URL)`);
         return mediaPart(file.file_data, i, k);
       }
       default:
-        throw invalid(i, `content[${k}] has a part type Gemini cannot take (${JSON.stringify(p.type)})`);
+        throw invalid(i, `content[${k}] has an unsupported part type (${JSON.stringify(p.type)})`);
     }
   });
 }
@@ -176,11 +177,9 @@ const MIME_BY_EXTENSION = new Map([
 /** A data: URL (base64) → `inlineData`; an http(s) URL → `fileData` (its type from the extension, when known). */
 function mediaPart(url: string, i: number, k: number): Json {
   if (url.startsWith('data:')) {
-    const comma = url.indexOf(',');
-    const header = comma < 0 ? '' : url.slice(5, comma);
-    if (!header.endsWith(';base64')) throw invalid(i, `content[${k}]: a data: URL must be base64`);
-    const semicolon = header.indexOf(';');
-    return { inlineData: { mimeType: header.slice(0, semicolon) || 'application/octet-stream', data: url.slice(comma + 1) } };
+    const inline = dataUrl(url);
+    if (!inline) throw invalid(i, `content[${k}]: a data: URL must be base64`);
+    return { inlineData: { mimeType: inline.mediaType || 'application/octet-stream', data: inline.data } };
   }
   if (/^https?:\/\//i.test(url)) {
     const path = url.split(/[?#]/, 1)[0]!;

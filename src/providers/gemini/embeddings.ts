@@ -4,6 +4,7 @@
  * is honoured by encoding the float32 values as OpenAI does. Gemini embeds text: token-id inputs are refused.
  * @see https://ai.google.dev/api/embeddings#method:-models.batchembedcontents
  */
+import { bytesToBase64 } from '../../base64.js';
 import { invalidRequest } from '../../errors.js';
 import type { ChatBody } from '../types.js';
 
@@ -13,7 +14,7 @@ type Json = Record<string, any>;
 function inputTexts(input: unknown): string[] {
   if (typeof input === 'string') return [input];
   if (Array.isArray(input) && input.length > 0 && input.every((x) => typeof x === 'string')) return input as string[];
-  throw invalidRequest('invalid_input', '"input" must be a string or an array of strings for Gemini embedding models (token ids are not accepted).', 'input');
+  throw invalidRequest('invalid_input', '"input" must be a string or an array of strings (Gemini takes no token ids).', 'input');
 }
 
 export function toBatchEmbedRequest(body: ChatBody, model: string): Json {
@@ -35,12 +36,7 @@ export function toBatchEmbedRequest(body: ChatBody, model: string): Json {
 }
 
 /** Float values as OpenAI's base64: the little-endian bytes of a Float32Array. */
-export function base64Floats(values: readonly number[]): string {
-  const bytes = new Uint8Array(Float32Array.from(values).buffer);
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000) as unknown as number[]);
-  return btoa(binary);
-}
+export const base64Floats = (values: readonly number[]): string => bytesToBase64(new Uint8Array(Float32Array.from(values).buffer));
 
 export function toEmbeddingsAnswer(answer: Json, model: string, base64: boolean): Json {
   const embeddings = Array.isArray(answer?.embeddings) ? answer.embeddings : [];

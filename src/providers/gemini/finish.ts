@@ -22,7 +22,7 @@ export function mapFinishReason(reason: unknown, madeCalls: boolean): FinishReas
 /** The error a failed call ends the answer with, or undefined for every other reason. */
 export function failedCall(reason: unknown): GatewayError | undefined {
   if (typeof reason !== 'string' || !FAILED_CALL.has(reason)) return undefined;
-  return new GatewayError(502, 'upstream_error', reason.toLowerCase(), `The model produced a function call Gemini could not use (finishReason ${reason}); retry the request.`);
+  return new GatewayError(502, 'upstream_error', reason.toLowerCase(), `Gemini could not use the model's function call (finishReason ${reason}); retry.`);
 }
 
 /** The refusal text for an answer Gemini filtered (`blockReason` of the prompt, or the answer's finishReason). */

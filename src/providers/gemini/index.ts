@@ -5,62 +5,49 @@
  * signatures.ts, embeddings (`:batchEmbedContents`) in embeddings.ts. Served from every route through the pivot.
  */
 import type { Provider } from '../../config.js';
-import { authHeaders, type ProviderAdapter, type UpstreamCall } from '../types.js';
+import { chatAnswer, jsonBody, jsonCall, modelsCall } from '../exchange.js';
+import type { ModelList, ProviderAdapter, UpstreamCall } from '../types.js';
 import { toBatchEmbedRequest, toEmbeddingsAnswer } from './embeddings.js';
 import { toGeminiRequest } from './request.js';
 import { toChatCompletion, type GeminiAnswer } from './response.js';
 import { geminiToChatStream } from './stream.js';
 
-const encoder = new TextEncoder();
-
 /** The model as Gemini's path takes it (a `models/` prefix the client may have written is dropped). */
 const modelPath = (model: string) => encodeURIComponent(model.replace(/^models\//, ''));
 
 /** `{root}/v1beta/models/{model}:{action}`. */
-const actionUrl = (provider: Provider, model: string, action: string) => `${provider.chatUrl}/${modelPath(model)}:${action}`;
-
-const jsonHeaders = (provider: Provider, accept = 'application/json') => ({ 'content-type': 'application/json', accept, ...authHeaders(provider) });
+export const actionUrl = (provider: Provider, model: string, action: string) => `${provider.chatUrl}/${modelPath(model)}:${action}`;
 
 /** What an answer's translation needs to know about its request. */
-const requests = new WeakMap<UpstreamCall, { model: string; secrets: string[] }>();
+const requests = new WeakMap<UpstreamCall, { model: string; providerId: string }>();
 
 export const gemini: ProviderAdapter = {
   chatRequest({ body, provider, upstreamModel }) {
     const stream = body.stream === true;
-    const call: UpstreamCall = {
-      url: actionUrl(provider, upstreamModel, stream ? 'streamGenerateContent?alt=sse' : 'generateContent'),
-      headers: jsonHeaders(provider, stream ? 'text/event-stream' : 'application/json'),
-      body: JSON.stringify(toGeminiRequest(body, upstreamModel)),
-    };
-    requests.set(call, { model: upstreamModel, secrets: provider.apiKey ? [provider.apiKey] : [] });
+    const call = jsonCall(actionUrl(provider, upstreamModel, stream ? 'streamGenerateContent?alt=sse' : 'generateContent'), provider, toGeminiRequest(body, upstreamModel), stream);
+    requests.set(call, { model: upstreamModel, providerId: provider.id });
     return call;
   },
-  async chatResponse(upstream, { stream, includeUsage, call }) {
-    const request = (call && requests.get(call)) ?? { model: '', secrets: [] };
-    if (stream) {
-      const body = upstream.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() });
-      return { body: geminiToChatStream(body, { includeUsage, model: request.model }), contentType: 'text/event-stream; charset=utf-8' };
-    }
-    const answer = (await upstream.json()) as GeminiAnswer;
-    return { body: encoder.encode(JSON.stringify(toChatCompletion(answer, request))), contentType: 'application/json' };
-  },
-  modelsRequest(provider) {
-    return { url: `${provider.modelsUrl}?pageSize=1000`, headers: { accept: 'application/json', ...authHeaders(provider) } };
-  },
-  /** `{models: [{name: "models/gemini-2.5-flash", ...}]}` → the names without `models/`. */
-  modelIds(json) {
-    const models = (json as { models?: unknown })?.models;
-    if (!Array.isArray(models)) return [];
-    return models.map((m) => (m as { name?: unknown })?.name).filter((n): n is string => typeof n === 'string').map((n) => n.replace(/^models\//, ''));
+  chatResponse(upstream, { stream, includeUsage, call }) {
+    const request = (call && requests.get(call)) ?? { model: '', providerId: 'gemini' };
+    return chatAnswer(upstream, stream, (body) => geminiToChatStream(body, { includeUsage, model: request.model }), (answer: GeminiAnswer) => toChatCompletion(answer, request));
   },
   embeddings({ body, provider, upstreamModel }) {
     const model = upstreamModel.replace(/^models\//, '');
     return {
-      call: { url: actionUrl(provider, model, 'batchEmbedContents'), headers: jsonHeaders(provider), body: JSON.stringify(toBatchEmbedRequest(body, model)) },
-      async translate(upstream) {
-        const answer = toEmbeddingsAnswer(await upstream.json(), upstreamModel, body.encoding_format === 'base64');
-        return { body: encoder.encode(JSON.stringify(answer)), contentType: 'application/json' };
-      },
+      call: jsonCall(actionUrl(provider, model, 'batchEmbedContents'), provider, toBatchEmbedRequest(body, model), false),
+      translate: async (upstream) => jsonBody(toEmbeddingsAnswer(await upstream.json(), upstreamModel, body.encoding_format === 'base64')),
     };
+  },
+};
+
+/** `GET {root}/v1beta/models` (one page of up to 1000). */
+export const geminiModelList: ModelList = {
+  request: (provider) => modelsCall(provider, `${provider.modelsUrl}?pageSize=1000`),
+  /** `{models: [{name: "models/gemini-2.5-flash", ...}]}` → the names without `models/`. */
+  ids(json) {
+    const models = (json as { models?: unknown })?.models;
+    if (!Array.isArray(models)) return [];
+    return models.map((m) => (m as { name?: unknown })?.name).filter((n): n is string => typeof n === 'string').map((n) => n.replace(/^models\//, ''));
   },
 };

@@ -10,6 +10,7 @@
  * @see https://ai.google.dev/api/generate-content
  */
 import { invalidRequest } from '../../errors.js';
+import { functionTools, jsonFormat, maxTokens, stopList, toolChoice } from '../chat-request.js';
 import type { ChatBody } from '../types.js';
 import { toContents } from './contents.js';
 import { isGemini3, thinkingConfig } from './models.js';
@@ -39,13 +40,8 @@ export function toGeminiRequest(body: ChatBody, model: string): Json {
 
 function generationConfig(body: ChatBody, model: string): Json {
   const out: Json = {};
-  const max = body.max_completion_tokens ?? body.max_tokens;
-  if (max !== undefined && max !== null) {
-    if (typeof max !== 'number' || !Number.isInteger(max) || max < 1) {
-      throw invalidRequest('invalid_max_tokens', '"max_completion_tokens" / "max_tokens" must be a positive integer.', 'max_tokens');
-    }
-    out.maxOutputTokens = max;
-  }
+  const max = maxTokens(body);
+  if (max !== undefined) out.maxOutputTokens = max;
   const numbers: [string, string][] = [
     ['temperature', 'temperature'],
     ['top_p', 'topP'],
@@ -55,18 +51,11 @@ function generationConfig(body: ChatBody, model: string): Json {
     ['frequency_penalty', 'frequencyPenalty'],
   ];
   for (const [from, to] of numbers) if (typeof body[from] === 'number') out[to] = body[from];
-  const stops = typeof body.stop === 'string' ? [body.stop] : Array.isArray(body.stop) ? body.stop.filter((s: unknown) => typeof s === 'string' && s !== '') : [];
+  const stops = stopList(body.stop);
   if (stops.length > 0) out.stopSequences = stops;
-  const format = body.response_format;
-  if (isObject(format) && format.type === 'json_object') out.responseMimeType = 'application/json';
-  else if (isObject(format) && format.type === 'json_schema') {
-    const schema = isObject(format.json_schema) ? format.json_schema.schema : undefined;
-    if (!isObject(schema)) throw invalidRequest('invalid_response_format', '"response_format.json_schema.schema" must be a JSON Schema object.', 'response_format');
-    out.responseMimeType = 'application/json';
-    out.responseJsonSchema = schema;
-  } else if (format !== undefined && format !== null && !(isObject(format) && format.type === 'text')) {
-    throw invalidRequest('invalid_response_format', '"response_format.type" must be "text", "json_object" or "json_schema".', 'response_format');
-  }
+  const format = jsonFormat(body.response_format);
+  if (format) out.responseMimeType = 'application/json';
+  if (format?.type === 'json_schema') out.responseJsonSchema = format.schema;
   const thinking = thinkingConfig(body.reasoning_effort, model);
   if (thinking) out.thinkingConfig = thinking;
   return out;
@@ -74,14 +63,7 @@ function generationConfig(body: ChatBody, model: string): Json {
 
 /** Chat function tools → `functionDeclarations` (undefined when there are none). */
 function functionDeclarations(tools: unknown): Json[] | undefined {
-  if (tools === undefined || tools === null) return undefined;
-  if (!Array.isArray(tools)) throw invalidRequest('invalid_tools', '"tools" must be an array.', 'tools');
-  if (tools.length === 0) return undefined;
-  return tools.map((tool, i) => {
-    const fn = isObject(tool) && tool.type === 'function' ? tool.function : undefined;
-    if (!isObject(fn) || typeof fn.name !== 'string' || fn.name === '') {
-      throw invalidRequest('invalid_tools', `tools[${i}] must be {"type":"function","function":{"name",...}} (Gemini takes function tools only).`, `tools[${i}]`);
-    }
+  return functionTools(tools, 'Gemini')?.map((fn) => {
     const out: Json = { name: fn.name };
     if (typeof fn.description === 'string') out.description = fn.description;
     // `{}` (a function without parameters, as some clients write it) is no schema: Gemini wants an object schema.
@@ -91,12 +73,8 @@ function functionDeclarations(tools: unknown): Json[] | undefined {
 }
 
 function functionCallingConfig(choice: unknown): Json | undefined {
-  if (choice === undefined || choice === null) return undefined;
-  if (choice === 'auto') return { mode: 'AUTO' };
-  if (choice === 'none') return { mode: 'NONE' };
-  if (choice === 'required') return { mode: 'ANY' };
-  if (isObject(choice) && choice.type === 'function' && isObject(choice.function) && typeof choice.function.name === 'string') {
-    return { mode: 'ANY', allowedFunctionNames: [choice.function.name] };
-  }
-  throw invalidRequest('invalid_tool_choice', '"tool_choice" must be "auto", "required", "none" or {"type":"function","function":{"name"}}.', 'tool_choice');
+  const c = toolChoice(choice);
+  if (c === undefined) return undefined;
+  if (typeof c === 'object') return { mode: 'ANY', allowedFunctionNames: [c.name] };
+  return { mode: c === 'required' ? 'ANY' : c.toUpperCase() };
 }

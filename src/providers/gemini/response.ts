@@ -5,8 +5,8 @@
  * to `extra_content` and `reasoning_details` (signatures.ts). A blocked prompt or a filtered answer with no text
  * comes back with `refusal` saying why and `finish_reason: "content_filter"`.
  */
-import { GatewayError } from '../../errors.js';
-import { redact } from '../../redact.js';
+import { errorInAnswer } from '../../errors.js';
+import { randomId } from '../../ids.js';
 import { failedCall, filteredText, mapFinishReason, mapUsage, type GeminiUsage } from './finish.js';
 import { callExtra, partSignature, signatureEntry } from './signatures.js';
 
@@ -22,11 +22,7 @@ export interface GeminiAnswer {
 }
 
 /** An id the gateway makes up: `prefix` and 24 random hex digits. */
-export function randomId(prefix: string): string {
-  let hex = '';
-  for (const b of crypto.getRandomValues(new Uint8Array(12))) hex += b.toString(16).padStart(2, '0');
-  return prefix + hex;
-}
+export const geminiId = (prefix: string) => randomId(prefix, 24);
 
 /** A functionCall part → a chat tool call (without the stream's `index`). */
 export function toolCallOf(part: Json, newId: () => string): Json {
@@ -41,26 +37,19 @@ export function toolCallOf(part: Json, newId: () => string): Json {
   return call;
 }
 
-/** A 200 whose body is Google's error: the error (its text redacted of `secrets`), never an empty answer. */
-export function errorInAnswer(error: unknown, secrets: readonly string[]): GatewayError {
-  const e = (typeof error === 'object' && error !== null ? error : { message: error }) as Json;
-  const status = typeof e.code === 'number' && e.code >= 400 && e.code < 600 ? e.code : 502;
-  const message = typeof e.message === 'string' && e.message !== '' ? redact(e.message, secrets) : 'Gemini answered with an error.';
-  return new GatewayError(status, 'upstream_error', typeof e.status === 'string' ? e.status : null, message, null, 200);
-}
-
 export interface AnswerOptions {
   /** The model the request named, for an answer without `modelVersion`. */
   model: string;
   created?: number;
   /** Makes a tool call id for a call Gemini sent without one. */
   newId?: () => string;
-  /** Redacted from an error's text. */
-  secrets?: readonly string[];
+  /** Named in an error without a message of its own. */
+  providerId?: string;
 }
 
 export function toChatCompletion(answer: GeminiAnswer, opts: AnswerOptions) {
-  if (answer.error !== undefined && answer.error !== null) throw errorInAnswer(answer.error, opts.secrets ?? []);
+  // A 200 whose body is Google's error: that error (its status name the code), never an empty answer.
+  if (answer.error !== undefined && answer.error !== null) throw errorInAnswer(answer.error, opts.providerId ?? 'gemini');
   const candidate = Array.isArray(answer.candidates) ? answer.candidates[0] : undefined;
   const parts = Array.isArray(candidate?.content?.parts) ? candidate.content.parts : [];
   const failed = failedCall(candidate?.finishReason);
@@ -69,7 +58,7 @@ export function toChatCompletion(answer: GeminiAnswer, opts: AnswerOptions) {
   let reasoning = '';
   const details: Json[] = [];
   const toolCalls: Json[] = [];
-  const newId = opts.newId ?? (() => randomId('call_'));
+  const newId = opts.newId ?? (() => geminiId('call_'));
   for (const part of parts) {
     if (typeof part !== 'object' || part === null) continue;
     const sig = partSignature(part);
@@ -93,7 +82,7 @@ export function toChatCompletion(answer: GeminiAnswer, opts: AnswerOptions) {
   if (reasoning !== '') message.reasoning_content = reasoning;
   if (details.length > 0) message.reasoning_details = details;
   return {
-    id: typeof answer.responseId === 'string' && answer.responseId !== '' ? answer.responseId : randomId('chatcmpl-'),
+    id: typeof answer.responseId === 'string' && answer.responseId !== '' ? answer.responseId : geminiId('chatcmpl-'),
     object: 'chat.completion' as const,
     created: opts.created ?? Math.floor(Date.now() / 1000),
     model: typeof answer.modelVersion === 'string' && answer.modelVersion !== '' ? answer.modelVersion : opts.model,

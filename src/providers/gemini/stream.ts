@@ -10,9 +10,10 @@
  */
 import { sseErrorFrame } from '../../errors.js';
 import { sseTransform, type SseTranslator } from '../../sse.js';
+import { chunkWriter } from '../chat-chunks.js';
 import { failedCall, filteredText, mapFinishReason, mapUsage, type GeminiUsage } from './finish.js';
 import { partSignature, signatureEntry } from './signatures.js';
-import { randomId, toolCallOf } from './response.js';
+import { geminiId, toolCallOf } from './response.js';
 
 type Json = Record<string, any>;
 
@@ -27,13 +28,11 @@ export interface StreamOptions {
   newId?: () => string;
 }
 
-const frame = (payload: unknown) => `data: ${JSON.stringify(payload)}\n\n`;
-
 export function createGeminiStreamTranslator(opts: StreamOptions): SseTranslator {
-  const created = opts.created ?? Math.floor(Date.now() / 1000);
-  const newId = opts.newId ?? (() => randomId('call_'));
-  let id = '';
-  let model = opts.model;
+  const w = chunkWriter(opts.includeUsage, opts.created);
+  w.model = opts.model;
+  const { chunk } = w;
+  const newId = opts.newId ?? (() => geminiId('call_'));
   let started = false;
   let ended = false;
   let calls = 0;
@@ -42,16 +41,6 @@ export function createGeminiStreamTranslator(opts: StreamOptions): SseTranslator
   let finishReason: string | undefined;
   let blocked: string | undefined;
   let usage: GeminiUsage | undefined;
-
-  const chunk = (delta: Json, finish: string | null = null) =>
-    frame({
-      id,
-      object: 'chat.completion.chunk',
-      created,
-      model,
-      choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
-      ...(opts.includeUsage ? { usage: null } : {}),
-    });
 
   const partChunks = (part: Json): string => {
     if (typeof part !== 'object' || part === null) return '';
@@ -81,8 +70,8 @@ export function createGeminiStreamTranslator(opts: StreamOptions): SseTranslator
     let out = '';
     if (!started) {
       started = true;
-      id = typeof ev.responseId === 'string' && ev.responseId !== '' ? ev.responseId : randomId('chatcmpl-');
-      if (typeof ev.modelVersion === 'string' && ev.modelVersion !== '') model = ev.modelVersion;
+      w.id = typeof ev.responseId === 'string' && ev.responseId !== '' ? ev.responseId : geminiId('chatcmpl-');
+      if (typeof ev.modelVersion === 'string' && ev.modelVersion !== '') w.model = ev.modelVersion;
       out += chunk({ role: 'assistant', content: '' });
     }
     if (typeof ev.usageMetadata === 'object' && ev.usageMetadata !== null) usage = ev.usageMetadata;
@@ -124,8 +113,7 @@ export function createGeminiStreamTranslator(opts: StreamOptions): SseTranslator
       if (!started || (finishReason === undefined && blocked === undefined)) return undefined;
       const finish = blocked !== undefined ? 'content_filter' : mapFinishReason(finishReason, calls > 0);
       const refusal = blocked === undefined && finish === 'content_filter' && !wroteText ? chunk({ refusal: filteredText('answer', finishReason!) }) : '';
-      const usageChunk = opts.includeUsage ? frame({ id, object: 'chat.completion.chunk', created, model, choices: [], usage: mapUsage(usage) }) : '';
-      return `${refusal}${chunk({}, finish)}${usageChunk}data: [DONE]\n\n`;
+      return refusal + chunk({}, finish) + w.end(mapUsage(usage));
     },
   };
 }

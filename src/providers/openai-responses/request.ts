@@ -20,6 +20,7 @@
  * @see https://platform.openai.com/docs/api-reference/responses/create
  */
 import { invalidRequest } from '../../errors.js';
+import { functionTools, jsonFormat, toolChoice } from '../chat-request.js';
 import type { ChatBody } from '../types.js';
 
 type Json = Record<string, unknown>;
@@ -63,7 +64,7 @@ const REFUSED: Record<string, (v: unknown) => boolean> = {
 };
 
 const unsupported = (what: string, param: string | null = null) =>
-  invalidRequest('unsupported_parameter', `${what} cannot be expressed in the OpenAI Responses API this provider is reached through.`, param);
+  invalidRequest('unsupported_parameter', `${what} cannot be expressed in the OpenAI Responses API.`, param);
 
 export function toResponsesRequest(body: ChatBody, upstreamModel: string): Json {
   for (const k of Object.keys(body)) {
@@ -78,7 +79,8 @@ export function toResponsesRequest(body: ChatBody, upstreamModel: string): Json 
   for (const k of SAME) if (body[k] !== undefined) out[k] = body[k];
   const max = body.max_completion_tokens ?? body.max_tokens;
   if (typeof max === 'number') out.max_output_tokens = Math.max(max, MIN_OUTPUT_TOKENS);
-  if (Array.isArray(body.tools) && body.tools.length > 0) out.tools = body.tools.map(toTool);
+  const tools = functionTools(body.tools, 'The Responses API');
+  if (tools) out.tools = tools.map(toTool);
   if (!unset(body.tool_choice)) out.tool_choice = toToolChoice(body.tool_choice);
   if (typeof body.reasoning_effort === 'string') out.reasoning = { effort: body.reasoning_effort, summary: 'auto' };
   const text = toText(body.response_format, body.verbosity);
@@ -169,7 +171,7 @@ function assistantItems(m: Json, i: number, input: Json[]): void {
     for (const d of m.reasoning_details) {
       if (!isObject(d) || d.type !== 'reasoning.encrypted' || d.format !== REASONING_FORMAT) continue;
       if (typeof d.id !== 'string' || typeof d.data !== 'string') {
-        throw invalidRequest('invalid_reasoning_details', `messages[${i}].reasoning_details: an entry of format ${REASONING_FORMAT} needs its "id" and "data" strings, as they were received.`, 'messages');
+        throw invalidRequest('invalid_reasoning_details', `messages[${i}].reasoning_details: a ${REASONING_FORMAT} entry needs its "id" and "data" strings.`, 'messages');
       }
       input.push({ type: 'reasoning', id: d.id, encrypted_content: d.data, summary: [] });
     }
@@ -183,19 +185,13 @@ function assistantItems(m: Json, i: number, input: Json[]): void {
 }
 
 /** A chat function tool (nested) → a Responses function tool (flat). Responses defaults `strict` to true; chat to false. */
-function toTool(t: unknown, i: number): Json {
-  const fn = isObject(t) && t.type === 'function' && isObject(t.function) ? t.function : undefined;
-  if (!fn) throw unsupported(`tools[${i}]: a tool other than a function`, 'tools');
+function toTool(fn: Json): Json {
   const out: Json = { type: 'function', name: fn.name, parameters: isObject(fn.parameters) ? fn.parameters : { type: 'object', properties: {} }, strict: fn.strict === true };
   if (typeof fn.description === 'string') out.description = fn.description;
   return out;
 }
 
 function toToolChoice(choice: unknown): unknown {
-  if (choice === 'auto' || choice === 'none' || choice === 'required') return choice;
-  if (isObject(choice) && choice.type === 'function' && isObject(choice.function) && typeof choice.function.name === 'string') {
-    return { type: 'function', name: choice.function.name };
-  }
   if (isObject(choice) && choice.type === 'allowed_tools' && isObject(choice.allowed_tools) && Array.isArray(choice.allowed_tools.tools)) {
     const tools = choice.allowed_tools.tools.map((t) => {
       if (!isObject(t) || t.type !== 'function' || !isObject(t.function)) throw unsupported('tool_choice.allowed_tools naming a tool other than a function', 'tool_choice');
@@ -203,19 +199,18 @@ function toToolChoice(choice: unknown): unknown {
     });
     return { type: 'allowed_tools', mode: choice.allowed_tools.mode, tools };
   }
-  throw unsupported(`tool_choice ${JSON.stringify(choice)}`, 'tool_choice');
+  const c = toolChoice(choice);
+  return typeof c === 'object' ? { type: 'function', name: c.name } : c;
 }
 
 /** `response_format` and `verbosity` → `text: {format, verbosity}`. */
 function toText(format: unknown, verbosity: unknown): Json | undefined {
   const text: Json = {};
-  if (isObject(format)) {
-    if (format.type === 'json_schema' && isObject(format.json_schema)) {
-      const { name, schema, strict, description } = format.json_schema;
-      text.format = { type: 'json_schema', name, schema, ...(strict !== undefined ? { strict } : {}), ...(description !== undefined ? { description } : {}) };
-    } else if (format.type === 'json_object' || format.type === 'text') text.format = { type: format.type };
-    else throw unsupported(`response_format ${JSON.stringify(format.type)}`, 'response_format');
-  } else if (!unset(format)) throw invalidRequest('invalid_response_format', 'response_format must be an object.', 'response_format');
+  const json = jsonFormat(format);
+  if (json?.type === 'json_schema') {
+    const { name, schema, strict, description } = json.spec;
+    text.format = { type: 'json_schema', name, schema, ...(strict !== undefined ? { strict } : {}), ...(description !== undefined ? { description } : {}) };
+  } else if (json || isObject(format)) text.format = { type: json ? json.type : 'text' };
   if (!unset(verbosity)) text.verbosity = verbosity;
   return Object.keys(text).length > 0 ? text : undefined;
 }

@@ -6,7 +6,6 @@
  * @see https://platform.openai.com/docs/api-reference/responses/object
  */
 import { GatewayError } from '../../errors.js';
-import { redact } from '../../redact.js';
 import { REASONING_FORMAT } from './request.js';
 
 type Json = Record<string, any>;
@@ -53,18 +52,18 @@ export function chatUsage(u: Json | null | undefined): Json {
 /** Error codes that are the request's fault (Responses reports them in `response.error` / `error` events). */
 const CLIENT_CODES = new Set(['invalid_prompt', 'context_length_exceeded', 'invalid_request_error']);
 
-/** A failed response's `error` (or an `error` event) as the gateway's error, its message scrubbed of `secrets`. */
-export function responseFailure(error: Json | null | undefined, secrets: readonly string[]): GatewayError {
+/** A failed response's `error` (or an `error` event) as the gateway's error (redacted where every error is, by the app). */
+export function responseFailure(error: Json | null | undefined): GatewayError {
   const code = typeof error?.code === 'string' && error.code !== '' ? error.code : null;
-  const message = typeof error?.message === 'string' && error.message !== '' ? redact(error.message, secrets) : 'The provider reported a failed response.';
+  const message = typeof error?.message === 'string' && error.message !== '' ? error.message : 'The provider reported a failed response.';
   if (code === 'rate_limit_exceeded') return new GatewayError(429, 'rate_limit_error', code, message, null, 200);
   if (code && CLIENT_CODES.has(code)) return new GatewayError(400, 'invalid_request_error', code, message, null, 200);
   return new GatewayError(502, 'upstream_error', code ?? 'upstream_error', message, null, 200);
 }
 
-export function toChatCompletion(r: Json, secrets: readonly string[] = []): Json {
+export function toChatCompletion(r: Json): Json {
   if (!Array.isArray(r?.output) || r.status === 'failed' || r.status === 'cancelled' || (r.error !== null && r.error !== undefined)) {
-    throw responseFailure(r?.error ?? (r?.status === 'cancelled' ? { message: 'The provider cancelled the response.' } : undefined), secrets);
+    throw responseFailure(r?.error ?? (r?.status === 'cancelled' ? { message: 'The provider cancelled the response.' } : undefined));
   }
   const reasoning: string[] = [];
   const details: Json[] = [];

@@ -10,13 +10,12 @@
  */
 import { sseErrorFrame } from '../../errors.js';
 import { sseTransform, type SseTranslator } from '../../sse.js';
+import { chunkWriter } from '../chat-chunks.js';
 import { chatUsage, finishReason, reasoningDetail, reasoningText, responseFailure } from './response.js';
 
 export interface StreamOptions {
   /** The client sent `stream_options.include_usage: true`. */
   includeUsage: boolean;
-  /** Scrubbed from error messages (the provider's key). */
-  secrets?: readonly string[];
 }
 
 type Json = Record<string, any>;
@@ -30,12 +29,9 @@ interface Current {
   streamed: boolean;
 }
 
-const frame = (payload: unknown) => `data: ${JSON.stringify(payload)}\n\n`;
-
 export function createStreamTranslator(opts: StreamOptions): SseTranslator {
-  let id = '';
-  let model = '';
-  let created = Math.floor(Date.now() / 1000);
+  const w = chunkWriter(opts.includeUsage);
+  const { chunk } = w;
   let started = false;
   let ended = false;
   let tools = 0;
@@ -44,8 +40,6 @@ export function createStreamTranslator(opts: StreamOptions): SseTranslator {
   let reasoningPart: string | undefined;
   let current: Current | undefined;
 
-  const chunk = (delta: Json, finish: string | null = null) =>
-    frame({ id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }], ...(opts.includeUsage ? { usage: null } : {}) });
   /** The role chunk, before the first thing emitted. */
   const head = () => {
     if (started) return '';
@@ -53,9 +47,9 @@ export function createStreamTranslator(opts: StreamOptions): SseTranslator {
     return chunk({ role: 'assistant', content: '' });
   };
   const meta = (r: Json | undefined) => {
-    if (typeof r?.id === 'string') id = r.id;
-    if (typeof r?.model === 'string') model = r.model;
-    if (typeof r?.created_at === 'number') created = r.created_at;
+    if (typeof r?.id === 'string') w.id = r.id;
+    if (typeof r?.model === 'string') w.model = r.model;
+    if (typeof r?.created_at === 'number') w.created = r.created_at;
   };
   const at = (ev: Json): Current => {
     if (current && current.outputIndex === ev.output_index) return current;
@@ -70,7 +64,7 @@ export function createStreamTranslator(opts: StreamOptions): SseTranslator {
   };
   const failure = (error: Json | undefined) => {
     ended = true;
-    const e = responseFailure(error, opts.secrets ?? []);
+    const e = responseFailure(error);
     return sseErrorFrame(e.message, e.type, e.code);
   };
 
@@ -143,8 +137,7 @@ export function createStreamTranslator(opts: StreamOptions): SseTranslator {
         ended = true;
         const r: Json = ev.response ?? {};
         meta(r);
-        const usage = opts.includeUsage ? frame({ id, object: 'chat.completion.chunk', created, model, choices: [], usage: chatUsage(r.usage) }) : '';
-        return head() + chunk({}, finishReason(r.status ?? (type === 'response.completed' ? 'completed' : 'incomplete'), r.incomplete_details, tools > 0)) + usage + 'data: [DONE]\n\n';
+        return head() + chunk({}, finishReason(r.status ?? (type === 'response.completed' ? 'completed' : 'incomplete'), r.incomplete_details, tools > 0)) + w.end(chatUsage(r.usage));
       }
       case 'response.failed':
         return failure(ev.response?.error ?? undefined);
