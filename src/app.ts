@@ -2,8 +2,9 @@
  * The app factory: builds the Hono app from a config object. No runtime-specific code here; the entries
  * (index.ts, bun.ts, worker.ts) pass the config, and optionally a faster upstream client.
  */
-import { Hono } from 'hono/tiny';
 import type { HonoRequest, MiddlewareHandler } from 'hono';
+import { HonoBase, type HonoOptions } from 'hono/hono-base';
+import { PatternRouter } from 'hono/router/pattern-router';
 import { bodyLimit } from 'hono/body-limit';
 import { gatewayAuth } from './auth.js';
 import type { Config } from './config.js';
@@ -23,6 +24,11 @@ export interface AppOptions {
   refuseWithoutGatewayKey?: boolean;
   /** Where log lines go; defaults to stderr. */
   logSink?: LogSink;
+  /**
+   * Hono's router; defaults to its PatternRouter, the smallest (the Worker's bundle). Node and Bun pass Hono's
+   * default (RegExpRouter, then TrieRouter), about 1 µs faster per request. Both match only the exact paths.
+   */
+  router?: HonoOptions<GatewayEnv>['router'];
 }
 
 export type GatewayEnv = { Variables: { log: RequestLog; started: number; deferLog: boolean; hasRequestId: boolean } };
@@ -47,7 +53,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
     logger,
     fetch: options.fetch ?? defaultFetch,
   } satisfies RelayDeps;
-  const app = new Hono<GatewayEnv>();
+  const app = new HonoBase<GatewayEnv>({ router: options.router ?? new PatternRouter() });
 
   app.use(async (c, next) => {
     const incoming = c.req.header('x-request-id');
@@ -63,6 +69,9 @@ export function createApp(config: Config, options: AppOptions = {}) {
     log.status = c.res.status;
     if (!c.get('deferLog')) logger.request({ ...log, duration_ms: Date.now() - started });
   });
+
+  // PatternRouter also matches a path with a trailing slash; no route has one, whatever the router.
+  app.use(async (c, next) => (c.req.path.length > 1 && c.req.path.endsWith('/') ? c.notFound() : next()));
 
   app.get('/health', (c) => c.json({ status: 'ok' }));
 

@@ -1,6 +1,7 @@
 /** Bun entry: `npm run start:bun` (`bun src/bun.ts`). Same port rules, start line and shutdown as Node. */
 import { createApp, platformFetch } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
+import { fastRouter } from './fast-router.js';
 import { startupWarnings } from './startup.js';
 import { processStderrSink } from './stderr-log.js';
 
@@ -26,7 +27,7 @@ try {
  * Bun's `fetch` inflates a gzip/br/zstd body as it arrives, even one the gateway then refuses unread (it asks
  * for identity): `decompress: false` keeps the body as sent, so an encoded answer is refused from its headers.
  */
-const app = createApp(config, { logSink: processStderrSink(), fetch: platformFetch({ decompress: false }) });
+const app = createApp(config, { logSink: processStderrSink(), fetch: platformFetch({ decompress: false }), router: fastRouter() });
 /**
  * Bun's own request-body cap (default 128 MiB) is lifted: it answers a bare 413 (or closes the socket) for any
  * declared content-length over it before the app sees the request. MINI_LLM_MAX_BODY_BYTES is the one limit:

@@ -1,6 +1,7 @@
 /** Start the gateway on Node: config from the environment, listen, print the start line, handle signals. */
 import { createApp, type AppOptions } from '../app.js';
 import { ConfigError, loadConfig, type Config, type EnvRecord } from '../config.js';
+import { fastRouter } from '../fast-router.js';
 import { startupWarnings } from '../startup.js';
 import { processStderrSink } from '../stderr-log.js';
 import { installShutdown, listen } from './serve.js';
@@ -16,7 +17,7 @@ export async function startNode(env: EnvRecord, overrides: Partial<Pick<Config, 
     }
     throw err;
   }
-  const app = createApp(config, { logSink: processStderrSink(), ...options });
+  const app = createApp(config, { logSink: processStderrSink(), router: fastRouter(), ...options });
   const { server, url } = await listen(app.fetch, config.host, config.port);
   // Signal handlers first: a parent may send SIGTERM as soon as it reads the start line.
   installShutdown(server);
