@@ -64,9 +64,26 @@ describe.each(RUNTIMES)('the streamed JSON array, passed through on $name', (run
   });
 
   it('an upstream that dies before the array ends: the elements it sent, then Google’s error as the last', async () => {
-    const res = await post('gemini-2.5-flash-die');
-    expect(res.status).toBe(200);
-    const elements = JSON.parse(await res.text()) as Json[];
+    // The mock drops the connection once the client has the first element (else a runtime may see the drop first).
+    let release!: () => void;
+    mock().hold = new Promise<void>((r) => (release = r));
+    let text = '';
+    try {
+      const res = await post('gemini-2.5-flash-die');
+      expect(res.status).toBe(200);
+      const reader = res.body!.getReader();
+      text = await nextWithin(reader, 5_000);
+      release();
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += new TextDecoder().decode(value);
+      }
+    } finally {
+      release();
+      mock().hold = undefined;
+    }
+    const elements = JSON.parse(text) as Json[];
     expect(elements.length).toBeGreaterThan(1);
     expect(elements.slice(0, -1).every((e) => Array.isArray(e.candidates))).toBe(true);
     expect(elements.at(-1)).toEqual({ error: { code: 503, message: expect.stringContaining('closed the connection'), status: 'UNAVAILABLE' } });
