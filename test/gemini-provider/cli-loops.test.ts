@@ -105,39 +105,39 @@ const expectAnswerQuotesFiles = (out: string) => {
 describe.runIf(claudeInstalled)('Claude Code → /v1/messages → gemini-3-pro-preview (strict)', () => {
   const claudeEnv = { ANTHROPIC_MODEL: MODEL, ANTHROPIC_SMALL_FAST_MODEL: MODEL };
 
-  it('adaptive thinking (its default): Read twice at once, then once, then the answer; the signatures back in its thinking blocks', async () => {
+  /**
+   * One `claude -p` loop over the three files with `env`: the answer quotes them, Gemini took three requests with
+   * its own signatures on two tool turns; what Gemini got, and the thinking blocks Claude Code sent back last.
+   */
+  async function claudeLoop(env: Record<string, string>) {
     gemini().script = readFiles('Read', (file_path) => ({ file_path }));
     const since = gemini().requests.length;
     const sinceIn = inbound.length;
-    const run = await runClaude('What are the words in first.txt, second.txt and third.txt?', gw.url, dir, GATEWAY_KEY, claudeEnv);
+    const run = await runClaude('What are the words in first.txt, second.txt and third.txt?', gw.url, dir, GATEWAY_KEY, env);
     expect(run.code, run.stderr).toBe(0);
     expectAnswerQuotesFiles(run.stdout);
-    const signatures = expectLoop(gemini().requests.slice(since), gemini().issued);
+    const requests = gemini().requests.slice(since);
+    const signatures = expectLoop(requests, gemini().issued);
     expect(signatures).toHaveLength(2);
     const sent = await agentLoop(sinceIn);
     expect(sent).toHaveLength(3);
+    const blocks = sent[2]!.messages.flatMap((m: Json) => (m.role === 'assistant' && Array.isArray(m.content) ? m.content : [])).filter((b: Json) => b.type === 'thinking');
+    return { requests, signatures, sent, blocks };
+  }
+
+  it('adaptive thinking (its default): Read twice at once, then once, then the answer; the signatures back in its thinking blocks', async () => {
+    const { requests, signatures, sent, blocks } = await claudeLoop(claudeEnv);
     expect(sent[0]!.thinking).toMatchObject({ type: 'adaptive' });
     // Adaptive thinking leaves the level to the model (docs/messages.md): Gemini 3 thinks by default.
-    for (const r of gemini().requests.slice(since)) expect(r.body.generationConfig?.thinkingConfig).toBeUndefined();
-    const blocks = sent[2]!.messages.flatMap((m: Json) => (m.role === 'assistant' && Array.isArray(m.content) ? m.content : [])).filter((b: Json) => b.type === 'thinking');
+    for (const r of requests) expect(r.body.generationConfig?.thinkingConfig).toBeUndefined();
     expect(carried(blocks.map((b: Json) => b.signature))).toEqual(expect.arrayContaining(signatures));
   }, RUN_TIMEOUT_MS + 10_000);
 
   it('thinking with a budget: thoughts asked of Gemini, shown to Claude Code, and the signatures back in its thinking blocks', async () => {
-    gemini().script = readFiles('Read', (file_path) => ({ file_path }));
-    const since = gemini().requests.length;
-    const sinceIn = inbound.length;
     // Claude Code 2.1.328 takes a model it does not know for an adaptive-thinking one; this tells it otherwise.
-    const run = await runClaude('What are the words in first.txt, second.txt and third.txt?', gw.url, dir, GATEWAY_KEY, { ...claudeEnv, CLAUDE_CODE_MODEL_CAPABILITIES: 'gemini-*=-adaptive_thinking' });
-    expect(run.code, run.stderr).toBe(0);
-    expectAnswerQuotesFiles(run.stdout);
-    const signatures = expectLoop(gemini().requests.slice(since), gemini().issued);
-    expect(signatures).toHaveLength(2);
-    const sent = await agentLoop(sinceIn);
-    expect(sent).toHaveLength(3);
+    const { requests, signatures, sent, blocks } = await claudeLoop({ ...claudeEnv, CLAUDE_CODE_MODEL_CAPABILITIES: 'gemini-*=-adaptive_thinking' });
     expect(sent[0]!.thinking).toMatchObject({ type: 'enabled' });
-    for (const r of gemini().requests.slice(since)) expect(r.body.generationConfig.thinkingConfig).toEqual({ thinkingLevel: 'HIGH', includeThoughts: true });
-    const blocks = sent[2]!.messages.flatMap((m: Json) => (m.role === 'assistant' && Array.isArray(m.content) ? m.content : [])).filter((b: Json) => b.type === 'thinking');
+    for (const r of requests) expect(r.body.generationConfig.thinkingConfig).toEqual({ thinkingLevel: 'HIGH', includeThoughts: true });
     expect(blocks.map((b: Json) => b.thinking)).toContain(THOUGHT);
     expect(carried(blocks.map((b: Json) => b.signature))).toEqual(expect.arrayContaining(signatures));
   }, RUN_TIMEOUT_MS + 10_000);
