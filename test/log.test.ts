@@ -60,11 +60,11 @@ describe('bufferedSink', () => {
 });
 
 describe('unknown routes (issue 20, extra)', () => {
-  const logged = async (method: string, path: string) => {
+  const logged = async (method: string, path: string, status = 404, headers: Record<string, string> = {}) => {
     const lines: string[] = [];
     const app = createApp(loadConfig({ MINI_LLM_LOG: 'info' }), { logSink: (l) => lines.push(l) });
-    const res = await app.request(path, { method });
-    expect(res.status).toBe(404);
+    const res = await app.request(path, { method, headers });
+    expect(res.status).toBe(status);
     expect(lines).toHaveLength(1);
     return JSON.parse(lines[0]);
   };
@@ -78,7 +78,14 @@ describe('unknown routes (issue 20, extra)', () => {
     { method: 'GET', path: '/v1/messages/count_tokens', route: 'messages.count_tokens' },
     { method: 'PUT', path: '/v1/embeddings', route: 'embeddings' },
     { method: 'POST', path: '/v1/responses/compact', route: 'responses' },
+    { method: 'GET', path: '/v1/responses/resp_1', route: 'responses' },
+    { method: 'DELETE', path: '/v1/responses/resp_1', route: 'responses' },
   ])('$method $path is logged with error_code not_found and route $route', async ({ method, path, route }) => {
     expect(await logged(method, path)).toMatchObject({ method, path, status: 404, route, error_code: 'not_found' });
+  });
+
+  it('a WebSocket attempt on /v1/responses: its 426 is logged with the route and websocket_not_supported', async () => {
+    const line = await logged('GET', '/v1/responses', 426, { upgrade: 'websocket', connection: 'Upgrade' });
+    expect(line).toMatchObject({ status: 426, route: 'responses', error_code: 'websocket_not_supported' });
   });
 });
