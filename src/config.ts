@@ -321,6 +321,12 @@ function parseTarget(variable: string, value: unknown, providers: ReadonlyMap<st
   return Object.freeze({ provider, model });
 }
 
+/**
+ * The highest MINI_LLM_MAX_JSON_DEPTH: deeper bodies would reach code that recurses over them (JSON.stringify
+ * overflows Node's stack between 4,000 and 9,000 levels), a 500 instead of the 400 the limit promises.
+ */
+export const MAX_JSON_DEPTH_LIMIT = 1000;
+
 /** Defaults no real provider or client reaches (docs/limits.md). */
 export const LIMIT_DEFAULTS = Object.freeze({
   /** A whole-read (non-streamed) answer: 64 MiB. */
@@ -407,7 +413,7 @@ export function loadConfig(env: EnvRecord): Config {
     maxErrorBytes: parseInteger(env, 'MINI_LLM_MAX_ERROR_BYTES', LIMIT_DEFAULTS.maxErrorBytes, 1, 2 ** 31),
     maxEventBytes: parseInteger(env, 'MINI_LLM_MAX_EVENT_BYTES', LIMIT_DEFAULTS.maxEventBytes, 1, 2 ** 31),
     maxStreamStateBytes: parseInteger(env, 'MINI_LLM_MAX_STREAM_STATE_BYTES', LIMIT_DEFAULTS.maxStreamStateBytes, 1, 2 ** 31),
-    maxJsonDepth: parseInteger(env, 'MINI_LLM_MAX_JSON_DEPTH', LIMIT_DEFAULTS.maxJsonDepth, 1, 10_000),
+    maxJsonDepth: parseInteger(env, 'MINI_LLM_MAX_JSON_DEPTH', LIMIT_DEFAULTS.maxJsonDepth, 1, MAX_JSON_DEPTH_LIMIT),
     log,
     secrets: Object.freeze([...secrets, ...apiKeys]),
     placeholderKeys: Object.freeze(placeholderKeys),

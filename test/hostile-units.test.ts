@@ -1,7 +1,8 @@
 /** Issue 11: the pure pieces behind the hostile-input defences, table-driven. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, LIMIT_DEFAULTS, loadConfig, MIN_KEY_LENGTH } from '../src/config.js';
+import { createApp } from '../src/app.js';
+import { ConfigError, LIMIT_DEFAULTS, loadConfig, MAX_JSON_DEPTH_LIMIT, MIN_KEY_LENGTH } from '../src/config.js';
 import { jsonDepthExceeds } from '../src/json-depth.js';
 import { redact, redactBytes } from '../src/redact.js';
 import { sseEventLimit, SseEventTooLarge } from '../src/sse.js';
@@ -93,6 +94,29 @@ describe('limits and version', () => {
     expect(c).toMatchObject({ maxAnswerBytes: 10, maxErrorBytes: 11, maxEventBytes: 12, maxJsonDepth: 13, maxStreamStateBytes: 14 });
     expect(() => loadConfig({ MINI_LLM_MAX_ANSWER_BYTES: '0' })).toThrow('MINI_LLM_MAX_ANSWER_BYTES');
     expect(() => loadConfig({ MINI_LLM_MAX_STREAM_STATE_BYTES: '0' })).toThrow('MINI_LLM_MAX_STREAM_STATE_BYTES');
+  });
+
+  it('the highest MINI_LLM_MAX_JSON_DEPTH is served on every route: a body just under it is never a 5xx', async () => {
+    expect(() => loadConfig({ MINI_LLM_MAX_JSON_DEPTH: String(MAX_JSON_DEPTH_LIMIT + 1) })).toThrow('MINI_LLM_MAX_JSON_DEPTH');
+    const chat = JSON.stringify({ id: 'c', object: 'chat.completion', created: 1, model: 'm', choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }], usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } });
+    const app = createApp(loadConfig({ MINI_LLM_MAX_JSON_DEPTH: String(MAX_JSON_DEPTH_LIMIT), CUSTOM_PROVIDER_URL: 'http://127.0.0.1:9/v1', CUSTOM_PROVIDER_KEY: 'sk-depth-0123456789', MINI_LLM_LOG: 'silent' }), {
+      fetch: async () => new Response(chat, { headers: { 'content-type': 'application/json' } }),
+    });
+    // Nested inside a tool's parameters (walked by every schema mapper) and inside metadata, just under the limit.
+    const deep = (n: number): unknown => (n === 0 ? { type: 'string' } : { type: 'object', properties: { a: deep(n - 1) } });
+    const schema = deep(Math.floor((MAX_JSON_DEPTH_LIMIT - 12) / 2));
+    const tool = { type: 'function', function: { name: 'f', parameters: schema } };
+    const hi = [{ role: 'user', content: 'hi' }];
+    const cases: Array<[string, unknown]> = [
+      ['/v1/chat/completions', { model: 'custom/m', messages: hi, tools: [tool] }],
+      ['/v1/messages', { model: 'custom/m', max_tokens: 8, messages: hi, tools: [{ name: 'f', input_schema: schema }] }],
+      ['/v1/responses', { model: 'custom/m', input: 'hi', tools: [{ type: 'function', name: 'f', parameters: schema }] }],
+      ['/v1beta/models/custom/m:generateContent', { contents: [{ role: 'user', parts: [{ text: 'hi' }] }], tools: [{ functionDeclarations: [{ name: 'f', parametersJsonSchema: schema }] }] }],
+    ];
+    for (const [path, body] of cases) {
+      const res = await app.request(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      expect(res.status, `${path}: ${await res.clone().text()}`).toBeLessThan(500);
+    }
   });
 
   it('the user-agent version is package.json\'s', () => {
