@@ -25,7 +25,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { embeddingsAnswer } from './mocks/embeddings-upstream.js';
-import { listenLoopback, readText, splitEvents } from './mocks/loopback.js';
+import { listenLoopback, readBody, splitEvents } from './mocks/loopback.js';
 
 export const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
 
@@ -68,14 +68,8 @@ export async function startMockProvider(): Promise<MockProvider> {
   const notify = () => waiters.splice(0).forEach((w) => w());
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const raw = await readText(req);
+    const body = await readBody(req);
     const provider = (req.url ?? '/').split('/')[1] ?? '';
-    let body: any = null;
-    try {
-      body = raw ? JSON.parse(raw) : null;
-    } catch {
-      body = raw;
-    }
     const rec: RecordedRequest = { provider, method: req.method ?? '', path: req.url ?? '', headers: { ...req.headers }, body, closedEarly: false };
     requests.push(rec);
     res.on('close', () => {

@@ -29,7 +29,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { listenLoopback, readText } from './loopback.js';
+import { listenLoopback, readBody } from './loopback.js';
 import { sample } from './scripted-reply.js';
 
 export const GEMINI_KEY = 'AIza-gemini-upstream-0123456789';
@@ -183,13 +183,7 @@ export async function startGeminiUpstream(): Promise<GeminiUpstream> {
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const raw = await readText(req);
-    let body: any = null;
-    try {
-      body = raw ? JSON.parse(raw) : null;
-    } catch {
-      body = raw;
-    }
+    const body = await readBody(req);
     const url = new URL(req.url ?? '/', 'http://mock');
     const match = /^\/v1beta\/models\/([^:]+):(\w+)$/.exec(url.pathname);
     const rec: GeminiRequest = { method: req.method ?? '', path: (req.url ?? ''), model: match ? decodeURIComponent(match[1]!) : '', action: match?.[2] ?? '', headers: { ...req.headers }, body, status: 200, answer: '' };

@@ -43,16 +43,20 @@ export async function readText(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** A request's body as a recording mock keeps it: its JSON, its text when that is not JSON, null when empty. */
+export async function readBody(req: IncomingMessage): Promise<any> {
+  const raw = await readText(req);
+  try {
+    return raw ? JSON.parse(raw) : null;
+  } catch {
+    return raw;
+  }
+}
+
 export async function startLoopback(handler: Handler): Promise<Loopback> {
   const requests: Recorded[] = [];
   const server = createServer(async (req, res) => {
-    const raw = await readText(req);
-    let body: any = null;
-    try {
-      body = raw ? JSON.parse(raw) : null;
-    } catch {
-      body = raw;
-    }
+    const body = await readBody(req);
     const rec: Recorded = { method: req.method ?? '', path: req.url ?? '', headers: { ...req.headers }, body };
     requests.push(rec);
     res.on('close', () => {
