@@ -14,6 +14,7 @@
 import { base64ToBytes, bytesToBase64 } from '../base64.js';
 import { LIMIT_DEFAULTS } from '../config.js';
 import { jsonDepthExceeds } from '../json-depth.js';
+import { isObject } from '../json.js';
 
 type Json = Record<string, unknown>;
 
@@ -42,7 +43,6 @@ function fromBase64Url(b64: string): string {
   return new TextDecoder('utf-8', { fatal: true }).decode(base64ToBytes(b64.replace(/-/g, '+').replace(/_/g, '/')));
 }
 
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isObjectArray = (v: unknown): v is Json[] => Array.isArray(v) && v.every(isObject);
 
 /** The state as an envelope. Empty parts are left out. */

@@ -7,6 +7,7 @@
  */
 import { pushAll } from '../lists.js';
 import { ENTRY_COST } from '../stream-state.js';
+import { isObject } from '../json.js';
 
 type Json = Record<string, unknown>;
 
@@ -21,7 +22,6 @@ export interface PivotState {
   thinking_blocks?: Json[];
 }
 
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const objects = (v: unknown): Json[] => (Array.isArray(v) ? v.filter(isObject) : []);
 
 /** The state holds something to send back (text, entries, blocks or a call's extra). */

@@ -4,10 +4,12 @@
  * `data:` URL, each checked with one message that says what is wrong.
  */
 import { invalidRequest } from '../errors.js';
+import { isObject as isJsonObject } from '../json.js';
 
 type Json = Record<string, any>;
 
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** The shared test, typed for this module's loose `Json`. */
+const isObject = isJsonObject as (v: unknown) => v is Json;
 
 /** The `function` of each `{type: "function", function: {name, ...}}` tool; undefined when there are none. */
 export function functionTools(tools: unknown, provider: string): Json[] | undefined {

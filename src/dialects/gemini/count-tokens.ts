@@ -6,10 +6,10 @@
  */
 import { CHARS_PER_TOKEN, MEDIA_TOKENS, MESSAGE_OVERHEAD_TOKENS } from '../messages/count-tokens.js';
 import { field } from './request.js';
+import { isObject } from '../../json.js';
 
 type Json = Record<string, unknown>;
 
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 interface Tally {
   chars: number;

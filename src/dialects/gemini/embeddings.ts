@@ -7,10 +7,10 @@
 import { errorInAnswer, GatewayError, invalidRequest } from '../../errors.js';
 import type { ChatBody } from '../../providers/types.js';
 import { field } from './request.js';
+import { isObject } from '../../json.js';
 
 type Json = Record<string, unknown>;
 
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** One `EmbedContentRequest`'s text (its parts' text joined) and dimensions. */
 function embedText(request: unknown, where: string): { text: string; dimensions: unknown } {

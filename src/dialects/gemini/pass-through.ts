@@ -17,10 +17,10 @@ import { ENVELOPE_PREFIX, isEnvelope } from '../reasoning-envelope.js';
 import type { Plan } from '../types.js';
 import type { GeminiAction } from './actions.js';
 import { failureStatus, googleErrorBody } from './errors.js';
+import { isObject } from '../../json.js';
 
 type Json = Record<string, unknown>;
 
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** `{action}` as Google's path spells it. */
 const upstreamAction = (action: GeminiAction) => (action === 'streamSse' ? 'streamGenerateContent?alt=sse' : action === 'streamArray' ? 'streamGenerateContent' : action);

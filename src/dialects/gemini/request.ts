@@ -21,10 +21,10 @@ import { invalidRequest } from '../../errors.js';
 import type { ChatBody } from '../../providers/types.js';
 import { decodeReasoning, type ReasoningState } from '../reasoning-envelope.js';
 import { toJsonSchema } from './schema.js';
+import { isObject } from '../../json.js';
 
 type Json = Record<string, unknown>;
 
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
 const snakeNames = new Map<string, string>();

@@ -9,6 +9,7 @@
  */
 import { randomId } from '../../ids.js';
 import { encodeReasoning, type ReasoningState } from '../reasoning-envelope.js';
+import { isObject } from '../../json.js';
 
 type Json = Record<string, unknown>;
 
@@ -22,7 +23,6 @@ export interface GeminiAnswerOptions {
 }
 
 const n = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : 0);
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** A chat `finish_reason` → Gemini's `finishReason` (turns that end in calls are STOP, as on Gemini). */
 export function finishReason(finish: unknown): string {

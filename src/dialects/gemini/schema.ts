@@ -1,3 +1,4 @@
+import { isObject } from '../../json.js';
 /**
  * Gemini's `Schema` (an OpenAPI 3.0 subset: `type: "OBJECT"`, `nullable`, `propertyOrdering`, ...) → JSON Schema,
  * for function `parameters` and `responseSchema`. `parametersJsonSchema` / `responseJsonSchema` are JSON Schema
@@ -7,7 +8,6 @@
 
 type Json = Record<string, unknown>;
 
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Keys that mean nothing to JSON Schema validators (or that are handled apart). */
 const DROPPED = new Set(['nullable', 'propertyOrdering', 'example']);

@@ -9,10 +9,10 @@
  * The body comes back as it was (no copy) when it holds no envelope; linear in the blocks.
  */
 import { isEnvelope } from '../reasoning-envelope.js';
+import { isObject } from '../../json.js';
 
 type Json = Record<string, unknown>;
 
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isEnvelopeBlock = (b: unknown) => isObject(b) && b.type === 'thinking' && isEnvelope(b.signature);
 const isThinking = (b: unknown) => isObject(b) && (b.type === 'thinking' || b.type === 'redacted_thinking');
 const callsTools = (m: Json) => Array.isArray(m.content) && m.content.some((b) => isObject(b) && b.type === 'tool_use');

@@ -5,6 +5,7 @@
  * @see https://platform.openai.com/docs/api-reference/responses/object
  */
 import { randomId } from '../../ids.js';
+import { isObject as isJsonObject } from '../../json.js';
 
 type Json = Record<string, any>;
 
@@ -27,7 +28,8 @@ export interface Echo {
 }
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** The shared test, typed for this module's loose `Json`. */
+const isObject = isJsonObject as (v: unknown) => v is Json;
 
 /** A function tool as the `response` object lists it (the spec requires `strict` and `parameters`, possibly null). */
 const echoTool = (t: unknown) =>

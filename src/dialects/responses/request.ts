@@ -11,10 +11,12 @@ import { chatToolName } from '../pivot.js';
 import { decodeReasoning } from '../reasoning-envelope.js';
 import { withState, type PivotState } from '../reasoning-state.js';
 import { decodeThinking } from './thinking.js';
+import { isObject as isJsonObject } from '../../json.js';
 
 type Json = Record<string, any>;
 
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** The shared test, typed for this module's loose `Json`. */
+const isObject = isJsonObject as (v: unknown) => v is Json;
 
 /** How a chat function name maps back to the client's tool. */
 export interface ToolOrigin {

@@ -9,6 +9,7 @@
 import { base64ToBytes, bytesToBase64 } from '../../base64.js';
 import { jsonDepthExceeds, MAX_EMBEDDED_JSON_DEPTH } from '../../json-depth.js';
 import { isEnvelope } from '../reasoning-envelope.js';
+import { isObject } from '../../json.js';
 
 type Json = Record<string, unknown>;
 
@@ -46,7 +47,6 @@ export function decodeThinking(encrypted: unknown, provider?: string): Json[] | 
   }
 }
 
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** A reasoning item whose `encrypted_content` the gateway wrote (either envelope): no provider's own. */
 const isGatewayItem = (item: unknown) =>

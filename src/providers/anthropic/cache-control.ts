@@ -5,6 +5,7 @@
  * counted as one), more is a clear 400 here instead of Anthropic's.
  */
 import { invalidRequest } from '../../errors.js';
+import { isObject } from '../../json.js';
 
 type Json = Record<string, unknown>;
 
@@ -13,7 +14,6 @@ export const MAX_CACHE_BREAKPOINTS = 4;
 /** What `MINI_LLM_ANTHROPIC_CACHE=auto` adds to a request that has no marker of its own. */
 export const AUTOMATIC_CACHE_CONTROL: Readonly<Json> = Object.freeze({ type: 'ephemeral' });
 
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** A client's marker, checked: `{type: "ephemeral", ttl?: "5m" | "1h"}` (other fields go along for Anthropic to judge). */
 export function cacheControlOf(value: unknown, where: string): Json | undefined {

@@ -10,11 +10,11 @@ import { pushAll } from '../../lists.js';
 import { dataUrl } from '../chat-request.js';
 import { cacheControlOf, marked } from './cache-control.js';
 import { clientThinkingBlocks } from './thinking-blocks.js';
+import { isObject } from '../../json.js';
 
 type Json = Record<string, unknown>;
 type Block = Json;
 
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export interface ConvertedMessages {
   /** System text blocks in order (each may carry `cache_control`). */

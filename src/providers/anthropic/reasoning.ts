@@ -4,6 +4,7 @@
  */
 import { invalidRequest } from '../../errors.js';
 import type { Effort, ModelCaps } from './models.js';
+import { isObject } from '../../json.js';
 
 type Json = Record<string, unknown>;
 
@@ -33,7 +34,6 @@ export function supportedEffort(caps: ModelCaps, wanted: Effort): Effort | undef
   return EFFORT_ORDER.slice(at + 1).find((e) => caps.efforts.includes(e)) ?? [...EFFORT_ORDER.slice(0, at)].reverse().find((e) => caps.efforts.includes(e));
 }
 
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * `reasoning_effort` (and a client's own Anthropic `thinking`, which wins for the thinking part) → the plan.

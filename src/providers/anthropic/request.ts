@@ -13,6 +13,7 @@ import { modelCaps, type ModelCaps } from './models.js';
 import { applyThinkingConstraints, planReasoning, thinkingIsOn } from './reasoning.js';
 import { JSON_TOOL_NAME, planStructuredOutput, transformJsonSchema } from './structured-output.js';
 import { isThinkingBlock } from './thinking-blocks.js';
+import { isObject } from '../../json.js';
 
 /** `max_tokens` is required by Anthropic; used when the client sets neither max_completion_tokens nor max_tokens. */
 export const DEFAULT_MAX_TOKENS = 4096;
@@ -42,7 +43,6 @@ export const DROPPED_FIELDS = [
 
 type Json = Record<string, unknown>;
 
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export interface RequestOptions extends MessageOptions {
   /** `MINI_LLM_ANTHROPIC_CACHE=auto`: top-level automatic caching for a request with no marker of its own. */

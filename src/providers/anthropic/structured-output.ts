@@ -10,6 +10,7 @@
 import { invalidRequest } from '../../errors.js';
 import { jsonFormat } from '../chat-request.js';
 import type { ModelCaps } from './models.js';
+import { isObject } from '../../json.js';
 
 type Json = Record<string, unknown>;
 
@@ -19,7 +20,6 @@ export const JSON_TOOL_NAME = 'json_response';
 /** `format` values kept on strings (Anthropic's SDK list); others move into the description. */
 const STRING_FORMATS = new Set(['date-time', 'time', 'date', 'duration', 'email', 'hostname', 'uri', 'ipv4', 'ipv6', 'uuid']);
 
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isPrimitive = (v: unknown) => v === null || typeof v !== 'object';
 
 function take(schema: Json, key: string): unknown {

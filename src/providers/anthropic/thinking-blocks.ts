@@ -7,10 +7,10 @@
  * `reasoning_details` entries of another provider's format (OpenAI's encrypted items, Gemini's signatures).
  */
 import { isEnvelope } from '../../dialects/reasoning-envelope.js';
+import { isObject } from '../../json.js';
 
 type Json = Record<string, unknown>;
 
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** One block as Anthropic needs it back (only its own fields, unmodified), or undefined when it cannot be replayed. */
 export function anthropicThinkingBlock(b: unknown): Json | undefined {

@@ -9,10 +9,12 @@
 import { invalidRequest } from '../../errors.js';
 import { dataUrl } from '../chat-request.js';
 import { BYPASS_SIGNATURE, callSignature, detailSignatures } from './signatures.js';
+import { isObject as isJsonObject } from '../../json.js';
 
 type Json = Record<string, any>;
 
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** The shared test, typed for this module's loose `Json`. */
+const isObject = isJsonObject as (v: unknown) => v is Json;
 
 export interface Contents {
   system: Json[];

@@ -14,10 +14,12 @@ import { functionTools, jsonFormat, maxTokens, stopList, toolChoice } from '../c
 import type { ChatBody } from '../types.js';
 import { toContents } from './contents.js';
 import { isGemini3, thinkingConfig } from './models.js';
+import { isObject as isJsonObject } from '../../json.js';
 
 type Json = Record<string, any>;
 
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** The shared test, typed for this module's loose `Json`. */
+const isObject = isJsonObject as (v: unknown) => v is Json;
 
 export function toGeminiRequest(body: ChatBody, model: string): Json {
   if (!Array.isArray(body.messages)) throw invalidRequest('invalid_messages', 'The request body needs a "messages" array.', 'messages');

@@ -1,3 +1,4 @@
+import { isObject } from '../../json.js';
 /**
  * Thought signatures through the chat pivot (REASONING-DESIGN.md). Gemini puts an opaque `thoughtSignature` on
  * parts of its answers: the first functionCall of a step, or a text or thought part (Gemini 3: the last part of
@@ -15,7 +16,6 @@ export const SIGNATURE_FORMAT = 'google-gemini-v1';
 /** Google's documented value for calls the model did not make (history from another model); Gemini 3 only. */
 export const BYPASS_SIGNATURE = 'skip_thought_signature_validator';
 
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** A part's signature (Google's examples also spell it `thought_signature`). */
 export function partSignature(part: Json): string | undefined {

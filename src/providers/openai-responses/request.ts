@@ -22,6 +22,7 @@
 import { invalidRequest } from '../../errors.js';
 import { functionTools, jsonFormat, toolChoice } from '../chat-request.js';
 import type { ChatBody } from '../types.js';
+import { isObject } from '../../json.js';
 
 type Json = Record<string, unknown>;
 
@@ -37,7 +38,6 @@ const NO_REASONING = /^(gpt-4|gpt-3|chatgpt-)|-chat(-|$)/;
 /** Responses' smallest `max_output_tokens`. */
 export const MIN_OUTPUT_TOKENS = 16;
 
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const unset = (v: unknown) => v === undefined || v === null;
 
 /** Fields copied as they are: Responses spells them as chat does. */
