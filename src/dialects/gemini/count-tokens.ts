@@ -10,7 +10,6 @@ import { isObject } from '../../json.js';
 
 type Json = Record<string, unknown>;
 
-
 interface Tally {
   chars: number;
   tokens: number;

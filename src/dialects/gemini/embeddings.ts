@@ -11,7 +11,6 @@ import { isObject } from '../../json.js';
 
 type Json = Record<string, unknown>;
 
-
 /** One `EmbedContentRequest`'s text (its parts' text joined) and dimensions. */
 function embedText(request: unknown, where: string): { text: string; dimensions: unknown } {
   const parts = field(field(request, 'content'), 'parts');

@@ -21,7 +21,6 @@ import { isObject } from '../../json.js';
 
 type Json = Record<string, unknown>;
 
-
 /** `{action}` as Google's path spells it. */
 const upstreamAction = (action: GeminiAction) => (action === 'streamSse' ? 'streamGenerateContent?alt=sse' : action === 'streamArray' ? 'streamGenerateContent' : action);
 

@@ -8,7 +8,6 @@ import { isObject } from '../../json.js';
 
 type Json = Record<string, unknown>;
 
-
 /** Keys that mean nothing to JSON Schema validators (or that are handled apart). */
 const DROPPED = new Set(['nullable', 'propertyOrdering', 'example']);
 

@@ -47,7 +47,6 @@ export function decodeThinking(encrypted: unknown, provider?: string): Json[] | 
   }
 }
 
-
 /** A reasoning item whose `encrypted_content` the gateway wrote (either envelope): no provider's own. */
 const isGatewayItem = (item: unknown) =>
   isObject(item) && item.type === 'reasoning' && typeof item.encrypted_content === 'string' && (item.encrypted_content.startsWith(PREFIX) || isEnvelope(item.encrypted_content));

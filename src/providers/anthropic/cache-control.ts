@@ -14,7 +14,6 @@ export const MAX_CACHE_BREAKPOINTS = 4;
 /** What `MINI_LLM_ANTHROPIC_CACHE=auto` adds to a request that has no marker of its own. */
 export const AUTOMATIC_CACHE_CONTROL: Readonly<Json> = Object.freeze({ type: 'ephemeral' });
 
-
 /** A client's marker, checked: `{type: "ephemeral", ttl?: "5m" | "1h"}` (other fields go along for Anthropic to judge). */
 export function cacheControlOf(value: unknown, where: string): Json | undefined {
   if (value === undefined || value === null) return undefined;

@@ -15,7 +15,6 @@ import { isObject } from '../../json.js';
 type Json = Record<string, unknown>;
 type Block = Json;
 
-
 export interface ConvertedMessages {
   /** System text blocks in order (each may carry `cache_control`). */
   system: Block[];

@@ -34,7 +34,6 @@ export function supportedEffort(caps: ModelCaps, wanted: Effort): Effort | undef
   return EFFORT_ORDER.slice(at + 1).find((e) => caps.efforts.includes(e)) ?? [...EFFORT_ORDER.slice(0, at)].reverse().find((e) => caps.efforts.includes(e));
 }
 
-
 /**
  * `reasoning_effort` (and a client's own Anthropic `thinking`, which wins for the thinking part) → the plan.
  * `none` → no thinking; adaptive models → `{type:"adaptive"}` + effort; others → `enabled` with a budget below

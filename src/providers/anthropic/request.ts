@@ -43,7 +43,6 @@ export const DROPPED_FIELDS = [
 
 type Json = Record<string, unknown>;
 
-
 export interface RequestOptions extends MessageOptions {
   /** `MINI_LLM_ANTHROPIC_CACHE=auto`: top-level automatic caching for a request with no marker of its own. */
   automaticCache?: boolean;

@@ -11,7 +11,6 @@ import { isObject } from '../../json.js';
 
 type Json = Record<string, unknown>;
 
-
 /** One block as Anthropic needs it back (only its own fields, unmodified), or undefined when it cannot be replayed. */
 export function anthropicThinkingBlock(b: unknown): Json | undefined {
   if (!isObject(b)) return undefined;

@@ -16,7 +16,6 @@ export const SIGNATURE_FORMAT = 'google-gemini-v1';
 /** Google's documented value for calls the model did not make (history from another model); Gemini 3 only. */
 export const BYPASS_SIGNATURE = 'skip_thought_signature_validator';
 
-
 /** A part's signature (Google's examples also spell it `thought_signature`). */
 export function partSignature(part: Json): string | undefined {
   const sig = part.thoughtSignature ?? part.thought_signature;
