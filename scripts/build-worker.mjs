@@ -2,7 +2,7 @@
 /**
  * The Cloudflare Worker's build (wrangler.toml `[build]`: `wrangler dev` and `wrangler deploy` run it): esbuild
  * bundles src/worker.ts with wrangler's own options, then terser minifies the bundle. wrangler uploads the result
- * as it is (`no_bundle`). Terser's compression and renaming after esbuild's minifier make the bundle about 2.7 KB
+ * as it is (`no_bundle`). Terser's compression and renaming after esbuild's minifier make the bundle about 2.8 KB
  * gzip smaller than esbuild's alone (docs/performance.md, "The Worker bundle").
  *
  * The output changes only when the bundle does: a build with nothing new (every `wrangler dev` a test starts runs
@@ -11,13 +11,14 @@
 import { build } from 'esbuild';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { minify } from 'terser';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist-worker');
 const worker = join(out, 'worker.js');
-/** What the last terser run took (this script, then esbuild's output): the same again, the output is up to date. */
+/** What the last terser run took (this script, the tools' versions, esbuild's output): the same again, it is up to date. */
 const stamp = join(out, '.build-input');
 
 const bundled = await build({
@@ -40,7 +41,8 @@ const bundled = await build({
 const code = bundled.outputFiles.find((f) => f.path.endsWith('.js')).text;
 const map = bundled.outputFiles.find((f) => f.path.endsWith('.map')).text;
 
-const input = `${readFileSync(fileURLToPath(import.meta.url), 'utf8')}\n${code}`;
+const versions = ['esbuild', 'terser'].map((name) => `${name} ${createRequire(import.meta.url)(`${name}/package.json`).version}`);
+const input = `${readFileSync(fileURLToPath(import.meta.url), 'utf8')}\n${versions.join('\n')}\n${code}`;
 if (existsSync(worker) && existsSync(stamp) && readFileSync(stamp, 'utf8') === input) process.exit(0);
 
 const min = await minify(code, {
