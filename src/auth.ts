@@ -1,7 +1,7 @@
 /**
  * Gateway keys (CONTRACT §6): `Authorization: Bearer <key>`, `x-api-key: <key>` or `x-goog-api-key: <key>`
- * (Google's clients), compared in constant time; a dialect may read one more place (Gemini's `?key=`). Where the runtime is public by default (Workers), no key configured means refuse, unless the
- * operator opted out on purpose.
+ * (Google's clients), compared in constant time; a dialect may read one more place (Gemini's `?key=`). Where the
+ * runtime is public by default (Workers), no key configured means refuse, unless the operator opted out on purpose.
  */
 import type { HonoRequest, MiddlewareHandler } from 'hono';
 import { GatewayError } from './errors.js';

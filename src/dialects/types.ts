@@ -93,8 +93,10 @@ export interface WholeBody {
   contentType: string;
 }
 
-/** The SSE text that tells a client its stream failed after it began (`code`: the gateway's, e.g. upstream_timeout). */
-/** The last event of a stream that failed after it began (`begun`: some of the answer already went out). */
+/**
+ * The last event of a stream that failed after it began, in the route's shape (`code`: the gateway's, e.g.
+ * upstream_timeout; `begun`: some of the answer already went out).
+ */
 export type FailureFrame = (message: string, code: string, begun?: boolean) => string;
 
 export interface Dialect {

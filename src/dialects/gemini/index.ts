@@ -18,12 +18,12 @@ import type { Dialect, Plan, PlanInput } from '../types.js';
 import { requestTarget, V1, type GeminiAction } from './actions.js';
 import { countTokensAnswer } from './count-tokens.js';
 import { fromEmbeddingsAnswer, toEmbeddingsRequest } from './embeddings.js';
-import { failureStatus, geminiErrorResponse, geminiFailureFrame, googleErrorBody } from './errors.js';
+import { failureStatus, geminiErrorResponse, geminiFailureFrame } from './errors.js';
 import { geminiModels } from './models.js';
 import { geminiPassThroughPlan } from './pass-through.js';
 import { geminiToChat, includesThoughts } from './request.js';
 import { chatToGemini, type GeminiAnswerOptions } from './response.js';
-import { arrayFraming, chatToGeminiStream, sseFraming } from './stream.js';
+import { arrayFraming, chatToGeminiStream, errorItem, sseFraming } from './stream.js';
 
 /** A request from one of Google's clients (its SDK sends `x-goog-api-client`; its key header is Google's own). */
 const isGoogleClient = (req: HonoRequest) => req.header('x-goog-api-key') !== undefined || req.header('x-goog-api-client') !== undefined;
@@ -31,21 +31,18 @@ const isGoogleClient = (req: HonoRequest) => req.header('x-goog-api-key') !== un
 /** generateContent and its streams, translated through chat. */
 function generate(input: PlanInput, action: GeminiAction): Plan {
   const { body, provider, upstreamModel } = input;
-  const stream = action !== 'generateContent';
-  const chat = geminiToChat(body, { upstreamModel, stream, providerId: provider.id, maxCompletionTokens: provider.id === 'openai' });
+  const chat = geminiToChat(body, { upstreamModel, stream: action !== 'generateContent', providerId: provider.id, maxCompletionTokens: provider.id === 'openai' });
   // `modelVersion` is the model that answered, as on Gemini.
   const answer: GeminiAnswerOptions = { model: upstreamModel, providerId: provider.id, thoughts: includesThoughts(body) };
-  if (action !== 'streamArray') {
-    return viaChat(input, chat, { stream: (s, maxState) => chatToGeminiStream(s, { ...answer, maxState, framing: sseFraming() }), whole: (c) => chatToGemini(c, answer) });
-  }
-  // One JSON array, written as the answer arrives; a failure after it began is its last element.
-  const framing = arrayFraming();
+  // Without `alt=sse`: one JSON array, written as the answer arrives; a failure after it began is its last element.
+  const array = action === 'streamArray';
+  const framing = array ? arrayFraming() : sseFraming();
   const plan = viaChat(input, chat, {
     stream: (s, maxState) => chatToGeminiStream(s, { ...answer, maxState, framing }),
     whole: (c) => chatToGemini(c, answer),
-    streamType: 'application/json; charset=UTF-8',
+    streamType: array ? 'application/json; charset=UTF-8' : undefined,
   });
-  plan.failureFrame = (message, code) => framing.item(JSON.stringify(googleErrorBody(failureStatus(code), message))) + ']';
+  if (array) plan.failureFrame = (message, code) => errorItem(framing, failureStatus(code), message);
   return plan;
 }
 
@@ -80,8 +77,8 @@ export const geminiDialect: Dialect = {
   requestOf: (c) => requestTarget(c.req),
   plan(input) {
     const action = input.action as GeminiAction;
-    // Plan hook for the native provider kind (issue 19): Google's own API gets the request as it came.
-    if ((input.provider.kind as string) === 'gemini') return geminiPassThroughPlan(input.body, input.provider, input.upstreamModel, action);
+    // Google's own API gets the request as it came.
+    if (input.provider.kind === 'gemini') return geminiPassThroughPlan(input.body, input.provider, input.upstreamModel, action);
     if (action === 'countTokens') return { local: countTokensAnswer(input.body) };
     if (action === 'embedContent' || action === 'batchEmbedContents') return embed(input, action === 'batchEmbedContents');
     return generate(input, action);

@@ -1,10 +1,10 @@
-import { isObject } from '../../json.js';
 /**
  * Gemini's `Schema` (an OpenAPI 3.0 subset: `type: "OBJECT"`, `nullable`, `propertyOrdering`, ...) → JSON Schema,
  * for function `parameters` and `responseSchema`. `parametersJsonSchema` / `responseJsonSchema` are JSON Schema
  * already and go as they are. One pass, each node once (the body's depth is bounded before parsing).
  * @see https://ai.google.dev/api/caching#Schema
  */
+import { isObject } from '../../json.js';
 
 type Json = Record<string, unknown>;
 

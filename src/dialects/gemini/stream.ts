@@ -43,6 +43,9 @@ export function arrayFraming(): StreamFraming {
   };
 }
 
+/** Google's error as the stream's last element, and what closes the stream after it. */
+export const errorItem = (framing: StreamFraming, status: number, message: string) => framing.item(JSON.stringify(googleErrorBody(status, message))) + framing.end();
+
 interface HeldCall {
   id: string;
   name: string;
@@ -142,7 +145,7 @@ export function createGeminiStreamTranslator(opts: GeminiStreamOptions): SseTran
       const error = chunkError(c);
       if (error) {
         ended = true;
-        return framing.item(JSON.stringify(googleErrorBody(error.status, error.message))) + framing.end();
+        return errorItem(framing, error.status, error.message);
       }
       return chunk(c);
     },

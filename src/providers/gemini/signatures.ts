@@ -1,4 +1,3 @@
-import { isObject } from '../../json.js';
 /**
  * Thought signatures through the chat pivot (REASONING-DESIGN.md). Gemini puts an opaque `thoughtSignature` on
  * parts of its answers: the first functionCall of a step, or a text or thought part (Gemini 3: the last part of
@@ -8,6 +7,7 @@ import { isObject } from '../../json.js';
  * way back each goes on the same kind of part it came from.
  * @see https://ai.google.dev/gemini-api/docs/thought-signatures
  */
+import { isObject } from '../../json.js';
 
 type Json = Record<string, unknown>;
 
