@@ -25,6 +25,7 @@
  */
 import type { Provider } from '../config.js';
 import { errorInAnswer } from '../errors.js';
+import { emptyStream, SSE_TYPE } from '../providers/exchange.js';
 import type { ChatBody, ChatResponseContext, ProviderAdapter, TranslatedBody, UpstreamCall } from '../providers/types.js';
 import { lazyThinkingScope, sha256Hex, thinkingCache } from '../providers/anthropic/thinking-cache.js';
 import { assembleChatStream } from './chat/assemble.js';
@@ -48,10 +49,7 @@ export interface FromChat {
   streamType?: string;
 }
 
-const SSE_TYPE = 'text/event-stream; charset=utf-8';
-
 const encoder = new TextEncoder();
-const empty = () => new ReadableStream<Uint8Array>({ start: (c) => c.close() });
 
 type Json = Record<string, any>;
 
@@ -83,7 +81,7 @@ export async function assembledChat(upstream: Response, adapter: ProviderAdapter
   const ctx: ChatResponseContext = { stream: true, includeUsage: true, call, providerId: provider.id, maxStreamState: Number.MAX_SAFE_INTEGER };
   const chat = adapter.chatResponse ? (await adapter.chatResponse(upstream, ctx)).body : upstream.body;
   const source = chat instanceof Uint8Array ? new Response(chat).body : chat;
-  return failedIfError(await assembleChatStream(source ?? empty()), provider);
+  return failedIfError(await assembleChatStream(source ?? emptyStream()), provider);
 }
 
 /**
@@ -144,7 +142,7 @@ export function viaChat(input: PlanInput, chatBody: ChatBody, back: FromChat): P
     async translate(upstream, { stream, maxStreamState }): Promise<TranslatedBody> {
       let chat: ReadableStream<Uint8Array> | Uint8Array<ArrayBuffer>;
       if (chatResponse) chat = (await chatResponse(upstream, { stream, includeUsage: true, call, providerId: provider.id, maxStreamState })).body;
-      else chat = stream ? (upstream.body ?? empty()) : new Uint8Array(await upstream.arrayBuffer());
+      else chat = stream ? (upstream.body ?? emptyStream()) : new Uint8Array(await upstream.arrayBuffer());
       if (stream) {
         const source = chat instanceof Uint8Array ? new Response(chat).body! : chat;
         return { body: back.stream(source, maxStreamState, remember), contentType: back.streamType ?? SSE_TYPE };

@@ -5,6 +5,7 @@
  * assembled into that document, on both paths: a chat client's `create()` cannot read an event stream.
  */
 import { errorResponse, sseErrorFrame } from '../../errors.js';
+import { SSE_TYPE } from '../../providers/exchange.js';
 import { openAIResponses } from '../../providers/openai-responses/index.js';
 import { assembledChat, completionAsChunks } from '../pivot.js';
 import type { Dialect } from '../types.js';
@@ -33,7 +34,7 @@ export const chatDialect: Dialect = {
         if (stream || body.stream !== true || !(translated.body instanceof Uint8Array)) return translated;
         const chat = JSON.parse(new TextDecoder().decode(translated.body));
         const chunks = completionAsChunks(includeUsage ? chat : { ...chat, usage: undefined });
-        return { body: new Response(chunks).body!, contentType: 'text/event-stream; charset=utf-8' };
+        return { body: new Response(chunks).body!, contentType: SSE_TYPE };
       },
     };
   },

@@ -7,6 +7,7 @@
 import type { HonoRequest } from 'hono';
 import type { Config } from '../../config.js';
 import { listModels, retrieveModel } from '../../models.js';
+import { modelName } from '../../providers/gemini/models.js';
 import type { ModelListing } from '../types.js';
 
 const METHODS = ['generateContent', 'streamGenerateContent', 'countTokens', 'embedContent', 'batchEmbedContents'];
@@ -28,7 +29,7 @@ export const geminiModels: ModelListing = {
     return start + size < ids.length ? { models, nextPageToken: String(start + size) } : { models };
   },
   retrieve(config: Config, id: string) {
-    const name = id.startsWith('models/') ? id.slice(7) : id;
+    const name = modelName(id);
     retrieveModel(config, name); // a 404 when the gateway would not route it
     return entry(name);
   },

@@ -11,6 +11,7 @@
 import type { Provider } from '../../config.js';
 import { jsonCall } from '../../providers/exchange.js';
 import { actionUrl } from '../../providers/gemini/index.js';
+import { modelName } from '../../providers/gemini/models.js';
 import { BYPASS_SIGNATURE } from '../../providers/gemini/signatures.js';
 import type { UpstreamCall } from '../../providers/types.js';
 import { ENVELOPE_PREFIX, isEnvelope } from '../reasoning-envelope.js';
@@ -42,7 +43,7 @@ const arrayFailure = (message: string, code: string, begun = true) => {
 };
 
 export function geminiPassThrough(body: Json, provider: Provider, upstreamModel: string, action: GeminiAction): UpstreamCall {
-  const name = upstreamModel.startsWith('models/') ? upstreamModel.slice(7) : upstreamModel;
+  const name = modelName(upstreamModel);
   const renamed = withUpstreamModel(body, action, `models/${name}`);
   const text = JSON.stringify(renamed);
   const sent = text.includes(ENVELOPE_PREFIX) ? withoutEnvelopes(renamed) : text;

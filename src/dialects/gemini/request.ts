@@ -21,11 +21,9 @@ import { invalidRequest } from '../../errors.js';
 import type { ChatBody } from '../../providers/types.js';
 import { decodeReasoning, type ReasoningState } from '../reasoning-envelope.js';
 import { toJsonSchema } from './schema.js';
-import { isObject } from '../../json.js';
+import { isObject, str } from '../../json.js';
 
 type Json = Record<string, unknown>;
-
-const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
 const snakeNames = new Map<string, string>();
 /** A field by its camelCase name, or its snake_case one (`inlineData` / `inline_data`). */

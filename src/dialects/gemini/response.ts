@@ -9,7 +9,7 @@
  */
 import { randomId } from '../../ids.js';
 import { encodeReasoning, type ReasoningState } from '../reasoning-envelope.js';
-import { isObject } from '../../json.js';
+import { isObject, positiveNumber as n } from '../../json.js';
 
 type Json = Record<string, unknown>;
 
@@ -21,8 +21,6 @@ export interface GeminiAnswerOptions {
   /** The client asked for thoughts (`thinkingConfig.includeThoughts`): reasoning text as `thought: true` parts. */
   thoughts: boolean;
 }
-
-const n = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : 0);
 
 /** A chat `finish_reason` → Gemini's `finishReason` (turns that end in calls are STOP, as on Gemini). */
 export function finishReason(finish: unknown): string {

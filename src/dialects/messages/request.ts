@@ -10,11 +10,9 @@ import { pushAll } from '../../lists.js';
 import type { ChatBody } from '../../providers/types.js';
 import { chatToolName } from '../pivot.js';
 import { decodeReasoning } from '../reasoning-envelope.js';
-import { isObject } from '../../json.js';
+import { isObject, str } from '../../json.js';
 
 type Json = Record<string, unknown>;
-
-const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
 export interface ToChatOptions {
   /** Send the token limit as `max_completion_tokens` (OpenAI's own API, whose reasoning models reject `max_tokens`). */

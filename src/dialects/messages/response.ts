@@ -5,6 +5,7 @@
 import { randomId } from '../../ids.js';
 import { encodeReasoning } from '../reasoning-envelope.js';
 import { hasState, stateOfMessage, type PivotState } from '../reasoning-state.js';
+import { positiveNumber as n } from '../../json.js';
 
 type Json = Record<string, any>;
 
@@ -36,8 +37,6 @@ export interface AnthropicUsage {
   cache_creation_input_tokens: number;
   cache_read_input_tokens: number;
 }
-
-const n = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : 0);
 
 /** Chat usage → Anthropic usage: `input_tokens` counts only the uncached input, cache reads and writes apart. */
 export function mapChatUsage(u: unknown): AnthropicUsage {

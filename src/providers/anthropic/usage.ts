@@ -5,6 +5,7 @@
  * `prompt_tokens_details.cache_write_tokens` = writes (OpenRouter's name), and LiteLLM's top-level
  * `cache_creation_input_tokens` / `cache_read_input_tokens`; thinking tokens as `reasoning_tokens` when reported.
  */
+import { finiteNumber as n } from '../../json.js';
 
 export interface AnthropicUsage {
   input_tokens?: number | null;
@@ -23,8 +24,6 @@ export interface OpenAIUsage {
   cache_creation_input_tokens: number;
   cache_read_input_tokens: number;
 }
-
-const n = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 
 export function mapUsage(u: AnthropicUsage | null | undefined): OpenAIUsage {
   const cacheRead = n(u?.cache_read_input_tokens);

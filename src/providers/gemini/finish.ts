@@ -6,6 +6,7 @@
  * @see https://ai.google.dev/api/generate-content#FinishReason
  */
 import { GatewayError } from '../../errors.js';
+import { finiteNumber as n } from '../../json.js';
 
 export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter';
 
@@ -37,8 +38,6 @@ export interface GeminiUsage {
   toolUsePromptTokenCount?: number;
   totalTokenCount?: number;
 }
-
-const n = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 
 /**
  * `usageMetadata` → chat `usage`: completion = candidates + thoughts (Gemini counts them apart), reasoning_tokens =

@@ -9,14 +9,12 @@ import { chatAnswer, jsonBody, jsonCall, modelsCall } from '../exchange.js';
 import type { ModelList, ProviderAdapter, UpstreamCall } from '../types.js';
 import { toBatchEmbedRequest, toEmbeddingsAnswer } from './embeddings.js';
 import { toGeminiRequest } from './request.js';
+import { modelName } from './models.js';
 import { toChatCompletion, type GeminiAnswer } from './response.js';
 import { geminiToChatStream } from './stream.js';
 
-/** The model as Gemini's path takes it (a `models/` prefix the client may have written is dropped). */
-const modelPath = (model: string) => encodeURIComponent(model.replace(/^models\//, ''));
-
-/** `{root}/v1beta/models/{model}:{action}`. */
-export const actionUrl = (provider: Provider, model: string, action: string) => `${provider.chatUrl}/${modelPath(model)}:${action}`;
+/** `{root}/v1beta/models/{model}:{action}` (a `models/` the client may have written is not repeated). */
+export const actionUrl = (provider: Provider, model: string, action: string) => `${provider.chatUrl}/${encodeURIComponent(modelName(model))}:${action}`;
 
 /** What an answer's translation needs to know about its request. */
 const requests = new WeakMap<UpstreamCall, { model: string; providerId: string }>();
@@ -33,7 +31,7 @@ export const gemini: ProviderAdapter = {
     return chatAnswer(upstream, stream, (body) => geminiToChatStream(body, { includeUsage, model: request.model }), (answer: GeminiAnswer) => toChatCompletion(answer, request));
   },
   embeddings({ body, provider, upstreamModel }) {
-    const model = upstreamModel.replace(/^models\//, '');
+    const model = modelName(upstreamModel);
     return {
       call: jsonCall(actionUrl(provider, model, 'batchEmbedContents'), provider, toBatchEmbedRequest(body, model), false),
       translate: async (upstream) => jsonBody(toEmbeddingsAnswer(await upstream.json(), upstreamModel, body.encoding_format === 'base64')),
@@ -48,6 +46,6 @@ export const geminiModelList: ModelList = {
   ids(json) {
     const models = (json as { models?: unknown })?.models;
     if (!Array.isArray(models)) return [];
-    return models.map((m) => (m as { name?: unknown })?.name).filter((n): n is string => typeof n === 'string').map((n) => n.replace(/^models\//, ''));
+    return models.map((m) => (m as { name?: unknown })?.name).filter((n): n is string => typeof n === 'string').map(modelName);
   },
 };

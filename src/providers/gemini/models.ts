@@ -6,8 +6,11 @@
  */
 import { invalidRequest } from '../../errors.js';
 
-/** The model's own name: `models/` (the REST resource prefix) dropped, lower case. */
-export const bareModel = (model: string): string => model.replace(/^models\//, '').toLowerCase();
+/** A model's name without the `models/` of Google's resource names (`models/gemini-2.5-flash`), which clients may write. */
+export const modelName = (model: string): string => model.replace(/^models\//, '');
+
+/** The model's own name, lower case, for telling families apart. */
+const bareModel = (model: string): string => modelName(model).toLowerCase();
 
 export function isGemini3(model: string): boolean {
   const name = bareModel(model);

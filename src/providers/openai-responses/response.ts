@@ -7,12 +7,11 @@
  */
 import { GatewayError } from '../../errors.js';
 import { REASONING_FORMAT } from './request.js';
+import { finiteNumber as n } from '../../json.js';
 
 type Json = Record<string, any>;
 
 export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter';
-
-const n = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 
 /** A reasoning item's readable text: its summary parts, then any raw reasoning text (open-weight models), joined. */
 export function reasoningText(item: Json): string {
